@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ighealth/intelligems-health-action/health"
+	"github.com/ighealth/intelligems-health-action/intelligems"
+)
+
+// logResult writes one line for a test, its detail in a folded group, and
+// an annotation when it needs attention.
+func (c *checker) logResult(i, n int, r health.Result) {
+	name := oneLine(r.Test.Name)
+	line := fmt.Sprintf("[%d/%d] %s %s: %s", i, n, r.Verdict.Emoji(), name, r.Verdict)
+	switch r.Verdict {
+	case health.Unhealthy:
+		line += " (" + strings.Join(r.Issues, "; ") + ")"
+	case health.Error:
+		line += " (" + r.Err.Error() + ")"
+	case health.Healthy:
+	}
+	c.action.Infof("%s", oneLine(line))
+
+	c.action.Group(fmt.Sprintf("Details: %s", name))
+	for _, l := range detailLines(r, c.cfg.Timezone.location()) {
+		c.action.Infof("%s", oneLine(l))
+	}
+	c.action.EndGroup()
+
+	title := map[string]string{"title": name}
+	switch r.Verdict {
+	case health.Unhealthy:
+		c.action.WithFieldsMap(title).Warningf("%s", strings.Join(r.Issues, "; "))
+	case health.Error:
+		c.action.WithFieldsMap(title).Errorf("%s", oneLine(r.Err.Error()))
+	case health.Healthy:
+	}
+}
+
+// detailLines describes a result in plain lines for the log.
+func detailLines(r health.Result, loc *time.Location) []string {
+	lines := []string{fmt.Sprintf("id %s, type %s", r.Test.ID, r.Test.Type)}
+	if !r.Test.StartedAt.IsZero() {
+		lines = append(lines, fmt.Sprintf("started %s, running %s",
+			r.Test.StartedAt.In(loc).Format("2006-01-02 15:04 MST"), runtime(r.Runtime)))
+	}
+	for _, a := range r.Test.Arms {
+		role := ""
+		if a.IsControl {
+			role = " (control)"
+		}
+		lines = append(lines, fmt.Sprintf("%s%s: %s sessions, %s orders, conversion %s",
+			a.Name, role, health.Count(a.Visitors), health.Count(a.Orders),
+			percent(a.ConversionRate.Value)))
+	}
+	for _, s := range r.Issues {
+		lines = append(lines, "issue: "+s)
+	}
+	for _, s := range r.Notes {
+		lines = append(lines, "note: "+s)
+	}
+	return lines
+}
+
+// logAPIWait reports a pause of the Intelligems client, with its reason.
+func (c *checker) logAPIWait(w intelligems.Wait) {
+	c.action.Infof("%s", oneLine(fmt.Sprintf("Intelligems API: %s on %s; waiting %s (attempt %d)",
+		w.Reason, w.Path, w.Duration.Round(100*time.Millisecond), w.Attempt)))
+}
+
+// logSlackWait reports a pause before a Slack post is retried.
+func (c *checker) logSlackWait(reason string, d time.Duration) {
+	c.action.Infof("%s", oneLine(fmt.Sprintf("Slack: %s; waiting %s",
+		reason, d.Round(100*time.Millisecond))))
+}
+
+// runtime formats a duration for people: hours under a day, else days.
+func runtime(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "unknown"
+	case d < 24*time.Hour:
+		h := int(d.Hours())
+		if h < 1 {
+			return "under an hour"
+		}
+		return fmt.Sprintf("%d %s", h, plural(h, "hour", "hours"))
+	default:
+		return fmt.Sprintf("%.1f days", d.Hours()/24)
+	}
+}
+
+// percent formats a fraction as a percentage, or "no data" when absent.
+func percent(f health.Float) string {
+	if !f.Valid {
+		return "no data"
+	}
+	return fmt.Sprintf("%.2f%%", f.Value*100)
+}

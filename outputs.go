@@ -1,0 +1,43 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/ighealth/intelligems-health-action/health"
+)
+
+// unhealthyTest is one entry of the unhealthy-tests output.
+type unhealthyTest struct {
+	ID     string   `json:"id"`
+	Name   string   `json:"name"`
+	Issues []string `json:"issues"`
+}
+
+// outputs returns the step outputs by name. unhealthy-tests is compact
+// JSON: it has no raw line breaks, so a test name can never end the
+// runner's heredoc value early or add an output of its own.
+func outputs(results []health.Result) (map[string]string, error) {
+	list := []unhealthyTest{}
+	for _, r := range results {
+		if r.Verdict == health.Unhealthy {
+			list = append(list, unhealthyTest{ID: r.Test.ID, Name: r.Test.Name, Issues: r.Issues})
+		}
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return nil, fmt.Errorf("encode unhealthy-tests: %w", err)
+	}
+	unhealthy, healthy := countVerdict(results, health.Unhealthy), countVerdict(results, health.Healthy)
+	return map[string]string{
+		"unhealthy-tests": string(b),
+		"unhealthy-count": strconv.Itoa(unhealthy),
+		"healthy-count":   strconv.Itoa(healthy),
+		"checked-count":   strconv.Itoa(unhealthy + healthy),
+		"error-count":     strconv.Itoa(countVerdict(results, health.Error)),
+	}, nil
+}
+
+// outputNames lists the outputs in the order they are written.
+var outputNames = []string{"unhealthy-tests", "unhealthy-count", "healthy-count", "checked-count", "error-count"}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/ighealth/intelligems-health-action/health"
+	"github.com/ighealth/intelligems-health-action/intelligems"
+	"github.com/ighealth/intelligems-health-action/slack"
+)
+
+// env is what the program takes from the world. main passes the real
+// process environment; tests pass fakes.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	now    func() time.Time
+}
+
+// Per-request limits. A hung server costs one attempt, not the run.
+const (
+	apiTimeout   = 30 * time.Second
+	slackTimeout = 10 * time.Second
+)
+
+// errConfig marks a run stopped by bad inputs before any request.
+var errConfig = errors.New("invalid inputs")
+
+// run is the whole program: it reads the inputs, checks every running test,
+// notifies, and writes the summary and outputs. It returns an error when the
+// step should fail; the reasons have been reported by then.
+func run(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("intelligems-health", flag.ContinueOnError)
+	fs.SetOutput(e.stdout)
+	demo := fs.Bool("demo", false, "run against a built-in fake Intelligems API with sample data, in dry run")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *demo {
+		return runDemo(ctx, e)
+	}
+
+	action := githubactions.New(githubactions.WithGetenv(e.getenv), githubactions.WithWriter(e.stdout))
+	cfg, err := loadConfig(ctx, e.getenv)
+	maskSecrets(action, cfg)
+	if err != nil {
+		for _, msg := range strings.Split(err.Error(), "\n") {
+			action.WithFieldsMap(map[string]string{"title": "Invalid input"}).Errorf("%s", msg)
+		}
+		return errConfig
+	}
+
+	c, err := newChecker(action, cfg, e)
+	if err != nil {
+		action.Errorf("%s", oneLine(err.Error()))
+		return err
+	}
+	return c.check(ctx)
+}
+
+// maskSecrets tells the runner to hide both secrets from the log from now
+// on, before anything could print them.
+func maskSecrets(action *githubactions.Action, cfg config) {
+	for _, s := range []string{cfg.APIKey, cfg.WebhookURL} {
+		if s != "" {
+			action.AddMask(s)
+		}
+	}
+}
+
+// checker runs one check of a store.
+type checker struct {
+	action *githubactions.Action
+	cfg    config
+	api    *intelligems.Client
+	hook   *slack.Webhook // nil when nothing is posted
+	now    time.Time
+
+	listErr error // why the running tests could not be listed, if so
+}
+
+// newChecker builds the API client and the Slack sender from the inputs.
+func newChecker(action *githubactions.Action, cfg config, e env) (*checker, error) {
+	c := &checker{action: action, cfg: cfg, now: e.now()}
+	api, err := intelligems.NewClient(cfg.APIURL, cfg.APIKey,
+		intelligems.WithHTTPClient(&http.Client{Timeout: apiTimeout}),
+		intelligems.WithClock(e.now),
+		intelligems.WithWaitHook(c.logAPIWait))
+	if err != nil {
+		return nil, fmt.Errorf("set up the Intelligems client: %w", err)
+	}
+	c.api = api
+	if !bool(cfg.DryRun) && cfg.NotifyOn != notifyNever {
+		c.hook = slack.NewWebhook(cfg.WebhookURL, &http.Client{Timeout: slackTimeout},
+			slack.WithWaitHook(c.logSlackWait))
+	}
+	return c, nil
+}
+
+// check lists the running tests, assesses each, notifies, and reports.
+// Every failure is collected, so one bad test or post hides no other.
+func (c *checker) check(ctx context.Context) error {
+	var failures []error
+	exps, err := c.api.ListRunning(ctx)
+	if err != nil {
+		c.listErr = fmt.Errorf("list running tests: %w", err)
+		c.action.Errorf("%s", oneLine(c.listErr.Error()))
+		failures = append(failures, c.listErr)
+	} else {
+		c.action.Infof("Found %d running %s", len(exps), plural(len(exps), "test", "tests"))
+	}
+
+	results := c.assessAll(ctx, exps)
+	for _, r := range results {
+		if r.Verdict == health.Error {
+			failures = append(failures, fmt.Errorf("check %q: %w", r.Test.Name, r.Err))
+		}
+	}
+	failures = append(failures, c.notify(ctx, results)...)
+	failures = append(failures, c.report(results)...)
+
+	if n := countVerdict(results, health.Unhealthy); n > 0 && bool(c.cfg.FailOnUnhealthy) {
+		failures = append(failures, fmt.Errorf("%d unhealthy %s and fail-on-unhealthy is true",
+			n, plural(n, "test", "tests")))
+	}
+	if len(failures) > 0 {
+		c.action.Errorf("%s", oneLine(fmt.Sprintf("The check failed: %d %s; see above",
+			len(failures), plural(len(failures), "problem", "problems"))))
+	}
+	return errors.Join(failures...)
+}
+
+// assessAll fetches each test's analytics and assesses it, logging one line
+// per test and the detail in a group.
+func (c *checker) assessAll(ctx context.Context, exps []intelligems.Experience) []health.Result {
+	results := make([]health.Result, 0, len(exps))
+	for i, e := range exps {
+		r := c.assess(ctx, e)
+		results = append(results, r)
+		c.logResult(i+1, len(exps), r)
+	}
+	return results
+}
+
+// assess fetches one test's analytics and judges it. A fetch failure becomes
+// an Error result, so the test is still reported.
+func (c *checker) assess(ctx context.Context, e intelligems.Experience) health.Result {
+	a, err := c.api.Analytics(ctx, e.ID)
+	if err != nil {
+		return health.Result{
+			Test:    toTest(e, nil),
+			Verdict: health.Error,
+			Err:     fmt.Errorf("fetch analytics: %w", err),
+		}
+	}
+	return health.Assess(toTest(e, a), c.cfg.thresholds(), c.now)
+}
+
+// countVerdict counts the results with verdict v.
+func countVerdict(results []health.Result, v health.Verdict) int {
+	n := 0
+	for _, r := range results {
+		if r.Verdict == v {
+			n++
+		}
+	}
+	return n
+}
+
+// plural picks the word for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// oneLine flattens text from outside (test names, server messages) to one
+// line, so it cannot start a line of its own and be read by the runner as a
+// workflow command.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029'
+	}), " ")
+}
