@@ -128,8 +128,9 @@ func (c *checker) check(ctx context.Context) error {
 	failures = append(failures, c.report(results)...)
 
 	if n := countVerdict(results, health.Unhealthy); n > 0 && bool(c.cfg.FailOnUnhealthy) {
-		failures = append(failures, fmt.Errorf("%d unhealthy %s and fail-on-unhealthy is true",
-			n, plural(n, "test", "tests")))
+		err := fmt.Errorf("%d unhealthy %s and fail-on-unhealthy is true", n, plural(n, "test", "tests"))
+		c.action.Errorf("%s", err)
+		failures = append(failures, err)
 	}
 	if len(failures) > 0 {
 		c.action.Errorf("%s", oneLine(fmt.Sprintf("The check failed: %d %s; see above",
@@ -155,11 +156,7 @@ func (c *checker) assessAll(ctx context.Context, exps []intelligems.Experience) 
 func (c *checker) assess(ctx context.Context, e intelligems.Experience) health.Result {
 	a, err := c.api.Analytics(ctx, e.ID)
 	if err != nil {
-		return health.Result{
-			Test:    toTest(e, nil),
-			Verdict: health.Error,
-			Err:     fmt.Errorf("fetch analytics: %w", err),
-		}
+		return health.Failed(toTest(e, nil), err, c.now)
 	}
 	return health.Assess(toTest(e, a), c.cfg.thresholds(), c.now)
 }

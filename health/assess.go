@@ -43,10 +43,7 @@ func DefaultThresholds() Thresholds {
 // analytics yet is healthy with a note: nothing can be judged before the
 // first figures arrive.
 func Assess(t Test, th Thresholds, now time.Time) Result {
-	r := Result{Test: t, Verdict: Healthy}
-	if !t.StartedAt.IsZero() && now.After(t.StartedAt) {
-		r.Runtime = now.Sub(t.StartedAt)
-	}
+	r := Result{Test: t, Verdict: Healthy, Runtime: runtime(t, now)}
 	r.Visitors, r.Orders = t.Totals()
 
 	control, ok := t.Control()
@@ -67,6 +64,20 @@ func Assess(t Test, th Thresholds, now time.Time) Result {
 	}
 	r.Notes = append(r.Notes, significanceNotes(r.Comparisons, th)...)
 	return finish(r)
+}
+
+// Failed returns the result for a test whose data could not be read: its
+// verdict is Error and err says why.
+func Failed(t Test, err error, now time.Time) Result {
+	return Result{Test: t, Verdict: Error, Err: err, Runtime: runtime(t, now)}
+}
+
+// runtime is how long t has run at now; zero when its start is unknown.
+func runtime(t Test, now time.Time) time.Duration {
+	if t.StartedAt.IsZero() || !now.After(t.StartedAt) {
+		return 0
+	}
+	return now.Sub(t.StartedAt)
 }
 
 // finish sets the verdict from the issues found.

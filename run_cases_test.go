@@ -1,0 +1,222 @@
+package main
+
+import (
+	"flag"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ighealth/intelligems-health-action/intelligems/intelligemstest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "golden file; run go test -update to create it")
+	assert.Equal(t, string(want), got, "%s differs; run go test -update if the change is intended", path)
+}
+
+func TestSummaryGolden(t *testing.T) {
+	t.Parallel()
+
+	cases := []struct {
+		name   string
+		data   *intelligemstest.Dataset
+		opts   []intelligemstest.Option
+		zone   string
+		failed bool
+	}{
+		{name: "summary_sample.golden.md", data: intelligemstest.SampleDataset(fixtureNow)},
+		{
+			name:   "summary_low_data_and_error.golden.md",
+			data:   intelligemstest.SampleLowData(fixtureNow),
+			opts:   []intelligemstest.Option{intelligemstest.WithAnalyticsFault(intelligemstest.SamplePriceTestID, http.StatusNotFound, `{"error":"Not Found"}`)},
+			zone:   "America/New_York",
+			failed: true,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+
+			api := intelligemstest.NewServer(testKey, tc.data, tc.opts...)
+			t.Cleanup(api.Close)
+			e := newRunnerEnv(t, map[string]string{
+				"INPUT_INTELLIGEMS-API-KEY": testKey,
+				"INPUT_API-URL":             api.URL(),
+				"INPUT_DRY-RUN":             "true",
+				"INPUT_TIMEZONE":            tc.zone,
+			})
+
+			stdout, err := runProgram(t, e, fixtureNow)
+
+			assert.Equal(t, tc.failed, err != nil, "step fails; log:\n%s", stdout)
+			b, readErr := os.ReadFile(e.summary)
+			require.NoError(t, readErr)
+			golden(t, tc.name, string(b))
+		})
+	}
+}
+
+func TestRunCases(t *testing.T) {
+	t.Parallel()
+
+	cases := []struct {
+		name      string
+		apiOpts   []intelligemstest.Option
+		key       string
+		with      map[string]string
+		hookReply func(n int) (int, string)
+		failed    bool
+		posts     int
+		outputs   map[string]string
+		log       []string
+		summary   []string
+	}{
+		{
+			name:    "all good, one message each",
+			posts:   3,
+			outputs: map[string]string{"checked-count": "3", "unhealthy-count": "1", "healthy-count": "2", "error-count": "0"},
+			log:     []string{"Found 3 running tests", "[3/3]", "Posted 3 Slack messages"},
+		},
+		{
+			name:    "one test vanishes between listing and fetching",
+			apiOpts: []intelligemstest.Option{intelligemstest.WithAnalyticsFault(intelligemstest.SampleThreeArmID, http.StatusNotFound, `{"error":"Not Found"}`)},
+			failed:  true,
+			posts:   3,
+			outputs: map[string]string{"checked-count": "2", "unhealthy-count": "0", "healthy-count": "2", "error-count": "1"},
+			log:     []string{"::error title=Homepage Hero Layout - 3 way::", "404"},
+			summary: []string{"❌ error", "Could not be checked"},
+		},
+		{
+			name:    "wrong key stops the listing but still reports",
+			key:     "not-the-key",
+			failed:  true,
+			posts:   0,
+			outputs: map[string]string{"checked-count": "0", "unhealthy-count": "0", "unhealthy-tests": "[]"},
+			log:     []string{"list running tests", "401"},
+			summary: []string{"could not be listed", "No running experiments were found"},
+		},
+		{
+			name: "a refused post hides no other",
+			hookReply: func(n int) (int, string) {
+				if n == 2 {
+					return http.StatusNotFound, "no_service"
+				}
+				return http.StatusOK, "ok"
+			},
+			failed:  true,
+			posts:   3,
+			outputs: map[string]string{"checked-count": "3"},
+			log:     []string{"no_service", "Posted 2 Slack messages"},
+		},
+		{
+			name:    "notify only about tests that need attention",
+			with:    map[string]string{"INPUT_NOTIFY-ON": "unhealthy"},
+			posts:   1,
+			outputs: map[string]string{"unhealthy-count": "1"},
+		},
+		{
+			name:    "fail on unhealthy",
+			with:    map[string]string{"INPUT_FAIL-ON-UNHEALTHY": "true"},
+			failed:  true,
+			posts:   3,
+			outputs: map[string]string{"unhealthy-count": "1"},
+			log:     []string{"1 unhealthy test and fail-on-unhealthy is true"},
+		},
+		{
+			name:    "dry run prints instead of posting",
+			with:    map[string]string{"INPUT_DRY-RUN": "true", "INPUT_SLACK-WEBHOOK-URL": ""},
+			posts:   0,
+			outputs: map[string]string{"checked-count": "3"},
+			log:     []string{"::group::Slack message (dry run): Homepage Hero Layout - 3 way", `"blocks": [`},
+		},
+		{
+			name:    "never notify needs no webhook",
+			with:    map[string]string{"INPUT_NOTIFY-ON": "never", "INPUT_SLACK-WEBHOOK-URL": ""},
+			posts:   0,
+			outputs: map[string]string{"checked-count": "3"},
+		},
+		{
+			name:    "a 429 is waited out and no test is lost",
+			apiOpts: []intelligemstest.Option{intelligemstest.WithThrottleFirst(2, 1)},
+			posts:   3,
+			outputs: map[string]string{"checked-count": "3", "error-count": "0"},
+			log:     []string{"429", "waiting 1s"},
+		},
+		{
+			name:    "bad inputs stop before any request",
+			with:    map[string]string{"INPUT_MIN-CONFIDENCE": "95", "INPUT_NOTIFY-ON": "loudly"},
+			failed:  true,
+			posts:   0,
+			outputs: map[string]string{},
+			log: []string{
+				"::error title=Invalid input::min-confidence must be a fraction between 0 and 1, got 95 (did you mean 0.95?)",
+				`::error title=Invalid input::notify-on must be always, unhealthy or never, got "loudly"`,
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+
+			api := intelligemstest.NewServer(testKey, intelligemstest.SampleDataset(fixtureNow), tc.apiOpts...)
+			t.Cleanup(api.Close)
+			hook := newWebhook(t)
+			if tc.hookReply != nil {
+				hook.answer = tc.hookReply
+			}
+			key := testKey
+			if tc.key != "" {
+				key = tc.key
+			}
+			with := map[string]string{
+				"INPUT_INTELLIGEMS-API-KEY": key,
+				"INPUT_SLACK-WEBHOOK-URL":   hook.URL + "/services/T000/B000/secretpathXYZ",
+				"INPUT_API-URL":             api.URL(),
+			}
+			for k, v := range tc.with {
+				with[k] = v
+			}
+			e := newRunnerEnv(t, with)
+
+			stdout, err := runProgram(t, e, fixtureNow)
+
+			assert.Equal(t, tc.failed, err != nil, "step fails: %v; log:\n%s", err, stdout)
+			assert.Len(t, hook.received(), tc.posts, "posts received")
+			outs := parseOutputs(t, e.output)
+			for k, v := range tc.outputs {
+				assert.Equal(t, v, outs[k], "output %s", k)
+			}
+			if len(tc.outputs) == 0 {
+				assert.Empty(t, outs, "no outputs after bad inputs")
+				assert.Empty(t, api.Requests(), "no request after bad inputs")
+			}
+			for _, want := range tc.log {
+				assert.Contains(t, stdout, want, "log")
+			}
+			summaryMD, _ := os.ReadFile(e.summary)
+			for _, want := range tc.summary {
+				assert.Contains(t, string(summaryMD), want, "summary")
+			}
+			assertNoSecrets(t, stdout, string(summaryMD))
+			for _, line := range strings.Split(stdout, "\n") {
+				assert.False(t, strings.HasPrefix(line, "::") && strings.Contains(line, "Unauthorized!"),
+					"server text never starts a workflow command")
+			}
+		})
+	}
+}
