@@ -18,9 +18,11 @@ const (
 // has no analytics.
 func toTest(e intelligems.Experience, a *intelligems.Analytics) health.Test {
 	t := health.Test{
-		ID:        e.ID,
-		Name:      e.Name,
-		Type:      e.Type,
+		ID:   e.ID,
+		Name: e.Name,
+		Type: e.Type,
+		PriceOrShipping: e.TestTypes.Pricing || e.TestTypes.Shipping ||
+			e.Type == "pricing" || e.Type == "shipping",
 		StartedAt: e.StartedAt,
 		Currency:  health.Currency{Code: e.Currency.Code, Symbol: e.Currency.Symbol},
 	}

@@ -14,4 +14,5 @@ require (
 require (
 	github.com/gorilla/websocket v1.5.3 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	gonum.org/v1/gonum v0.17.0 // indirect
 )

@@ -31,10 +31,15 @@ type config struct {
 	MinOrders       count    `env:"MIN_ORDERS, default=10"`
 	ConversionDrop  fraction `env:"CONVERSION_DROP_THRESHOLD, default=0.20"`
 	MinConfidence   fraction `env:"MIN_CONFIDENCE, default=0.95"`
+	SRMThreshold    fraction `env:"SRM_THRESHOLD, default=0.001"`
+	PrimaryMetric   metric   `env:"PRIMARY_METRIC, default=auto"`
+	MinRuntimeDays  days     `env:"MIN_RUNTIME_DAYS, default=10"`
+	MDE             fraction `env:"MINIMUM_DETECTABLE_EFFECT, default=0.10"`
 	NotifyOn        notifyOn `env:"NOTIFY_ON, default=always"`
 	DryRun          boolean  `env:"DRY_RUN, default=false"`
 	FailOnUnhealthy boolean  `env:"FAIL_ON_UNHEALTHY, default=false"`
 	Timezone        zone     `env:"TIMEZONE, default=UTC"`
+	Timeout         duration `env:"TIMEOUT, default=10m"`
 }
 
 // secretFallbacks are the plain environment variables read for the two
@@ -48,6 +53,10 @@ func (c config) thresholds() health.Thresholds {
 		MinOrders:      int(c.MinOrders),
 		ConversionDrop: float64(c.ConversionDrop),
 		MinConfidence:  float64(c.MinConfidence),
+		SRMThreshold:   float64(c.SRMThreshold),
+		Primary:        health.PrimaryMetric(c.PrimaryMetric),
+		MinRuntime:     time.Duration(float64(c.MinRuntimeDays) * 24 * float64(time.Hour)),
+		MDE:            float64(c.MDE),
 	}
 }
 
@@ -270,4 +279,61 @@ func (z zone) location() *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// metric is the primary-metric input.
+type metric health.PrimaryMetric
+
+// metricNames maps every accepted spelling to its metric: our names and the
+// Intelligems analytics keys.
+var metricNames = map[string]health.MetricID{
+	"conversion-rate":         health.ConversionRate,
+	"conversion_rate":         health.ConversionRate,
+	"revenue-per-visitor":     health.RevenuePerVisitor,
+	"net_revenue_per_visitor": health.RevenuePerVisitor,
+	"average-order-value":     health.AverageOrderValue,
+	"net_revenue_per_order":   health.AverageOrderValue,
+}
+
+// EnvDecode accepts auto or a metric name.
+func (m *metric) EnvDecode(_ context.Context, val string) error {
+	v := strings.ToLower(val)
+	if v == "auto" {
+		*m = metric{Auto: true}
+		return nil
+	}
+	id, ok := metricNames[v]
+	if !ok {
+		return &valueError{fmt.Sprintf("must be auto, conversion-rate, revenue-per-visitor or "+
+			"average-order-value, got %q", val)}
+	}
+	*m = metric{Metric: id}
+	return nil
+}
+
+// days is a number of days, 0 or more; fractions are allowed.
+type days float64
+
+// EnvDecode parses a number of days.
+func (d *days) EnvDecode(_ context.Context, val string) error {
+	v, err := strconv.ParseFloat(val, 64)
+	if err != nil || v < 0 || v > 365 {
+		return &valueError{fmt.Sprintf("must be a number of days from 0 to 365, got %q", val)}
+	}
+	*d = days(v)
+	return nil
+}
+
+// duration is a Go duration input such as 10m or 90s.
+type duration time.Duration
+
+// EnvDecode parses a duration between 10 seconds and 6 hours (the longest
+// a GitHub-hosted job may run).
+func (d *duration) EnvDecode(_ context.Context, val string) error {
+	v, err := time.ParseDuration(val)
+	if err != nil || v < 10*time.Second || v > 6*time.Hour {
+		return &valueError{fmt.Sprintf("must be a duration from 10s to 6h such as 10m or 90s, got %q", val)}
+	}
+	*d = duration(v)
+	return nil
 }

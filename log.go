@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/ighealth/intelligems-health-action/health"
@@ -14,12 +13,8 @@ import (
 func (c *checker) logResult(i, n int, r health.Result) {
 	name := oneLine(r.Test.Name)
 	line := fmt.Sprintf("[%d/%d] %s %s: %s", i, n, r.Verdict.Emoji(), name, r.Verdict)
-	switch r.Verdict {
-	case health.Unhealthy:
-		line += " (" + strings.Join(r.Issues, "; ") + ")"
-	case health.Error:
-		line += " (" + r.Err.Error() + ")"
-	case health.Healthy:
+	if s := issueText(r); s != "" {
+		line += " (" + s + ")"
 	}
 	c.action.Infof("%s", oneLine(line))
 
@@ -30,12 +25,11 @@ func (c *checker) logResult(i, n int, r health.Result) {
 	c.action.EndGroup()
 
 	title := map[string]string{"title": name}
-	switch r.Verdict {
-	case health.Unhealthy:
-		c.action.WithFieldsMap(title).Warningf("%s", strings.Join(r.Issues, "; "))
-	case health.Error:
-		c.action.WithFieldsMap(title).Errorf("%s", oneLine(r.Err.Error()))
-	case health.Healthy:
+	switch {
+	case r.Verdict == health.Error:
+		c.action.WithFieldsMap(title).Errorf("%s", oneLine(issueText(r)))
+	case r.Verdict.NeedsAttention():
+		c.action.WithFieldsMap(title).Warningf("%s", oneLine(r.Verdict.String()+": "+issueText(r)))
 	}
 }
 

@@ -49,7 +49,7 @@ func (c *checker) selects(r health.Result) bool {
 	case notifyAlways:
 		return true
 	case notifyUnhealthy:
-		return r.Verdict != health.Healthy
+		return r.Verdict.NeedsAttention()
 	case notifyNever:
 		return false
 	}

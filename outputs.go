@@ -10,9 +10,10 @@ import (
 
 // unhealthyTest is one entry of the unhealthy-tests output.
 type unhealthyTest struct {
-	ID     string   `json:"id"`
-	Name   string   `json:"name"`
-	Issues []string `json:"issues"`
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Verdict string   `json:"verdict"`
+	Issues  []string `json:"issues"`
 }
 
 // outputs returns the step outputs by name. unhealthy-tests is compact
@@ -21,21 +22,24 @@ type unhealthyTest struct {
 func outputs(results []health.Result) (map[string]string, error) {
 	list := []unhealthyTest{}
 	for _, r := range results {
-		if r.Verdict == health.Unhealthy {
-			list = append(list, unhealthyTest{ID: r.Test.ID, Name: r.Test.Name, Issues: r.Issues})
+		if r.Verdict.NeedsAttention() && r.Verdict != health.Error {
+			list = append(list, unhealthyTest{
+				ID: r.Test.ID, Name: r.Test.Name, Verdict: r.Verdict.String(), Issues: r.Issues,
+			})
 		}
 	}
 	b, err := json.Marshal(list)
 	if err != nil {
 		return nil, fmt.Errorf("encode unhealthy-tests: %w", err)
 	}
-	unhealthy, healthy := countVerdict(results, health.Unhealthy), countVerdict(results, health.Healthy)
+	unhealthy, errs := countUnhealthy(results), countVerdict(results, health.Error)
+	healthy := len(results) - unhealthy - errs
 	return map[string]string{
 		"unhealthy-tests": string(b),
 		"unhealthy-count": strconv.Itoa(unhealthy),
 		"healthy-count":   strconv.Itoa(healthy),
 		"checked-count":   strconv.Itoa(unhealthy + healthy),
-		"error-count":     strconv.Itoa(countVerdict(results, health.Error)),
+		"error-count":     strconv.Itoa(errs),
 	}, nil
 }
 

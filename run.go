@@ -81,15 +81,18 @@ type checker struct {
 	action *githubactions.Action
 	cfg    config
 	api    *intelligems.Client
-	hook   *slack.Webhook // nil when nothing is posted
-	now    time.Time
+	hook   *slack.Webhook   // nil when nothing is posted
+	now    time.Time        // the time of the check, shown to people
+	clock  func() time.Time // the running clock, for the deadline
 
-	listErr error // why the running tests could not be listed, if so
+	deadline time.Time // when the run must end, from the timeout input
+	listErr  error     // why the running tests could not be listed, if so
 }
 
 // newChecker builds the API client and the Slack sender from the inputs.
 func newChecker(action *githubactions.Action, cfg config, e env) (*checker, error) {
-	c := &checker{action: action, cfg: cfg, now: e.now()}
+	c := &checker{action: action, cfg: cfg, now: e.now(), clock: e.now}
+	c.deadline = c.now.Add(time.Duration(cfg.Timeout))
 	api, err := intelligems.NewClient(cfg.APIURL, cfg.APIKey,
 		intelligems.WithHTTPClient(&http.Client{Timeout: apiTimeout}),
 		intelligems.WithClock(e.now),
@@ -108,6 +111,9 @@ func newChecker(action *githubactions.Action, cfg config, e env) (*checker, erro
 // check lists the running tests, assesses each, notifies, and reports.
 // Every failure is collected, so one bad test or post hides no other.
 func (c *checker) check(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(c.cfg.Timeout))
+	defer cancel()
+
 	var failures []error
 	exps, err := c.api.ListRunning(ctx)
 	if err != nil {
@@ -127,7 +133,7 @@ func (c *checker) check(ctx context.Context) error {
 	failures = append(failures, c.notify(ctx, results)...)
 	failures = append(failures, c.report(results)...)
 
-	if n := countVerdict(results, health.Unhealthy); n > 0 && bool(c.cfg.FailOnUnhealthy) {
+	if n := countUnhealthy(results); n > 0 && bool(c.cfg.FailOnUnhealthy) {
 		err := fmt.Errorf("%d unhealthy %s and fail-on-unhealthy is true", n, plural(n, "test", "tests"))
 		c.action.Errorf("%s", err)
 		failures = append(failures, err)
@@ -139,26 +145,10 @@ func (c *checker) check(ctx context.Context) error {
 	return errors.Join(failures...)
 }
 
-// assessAll fetches each test's analytics and assesses it, logging one line
-// per test and the detail in a group.
-func (c *checker) assessAll(ctx context.Context, exps []intelligems.Experience) []health.Result {
-	results := make([]health.Result, 0, len(exps))
-	for i, e := range exps {
-		r := c.assess(ctx, e)
-		results = append(results, r)
-		c.logResult(i+1, len(exps), r)
-	}
-	return results
-}
-
-// assess fetches one test's analytics and judges it. A fetch failure becomes
-// an Error result, so the test is still reported.
-func (c *checker) assess(ctx context.Context, e intelligems.Experience) health.Result {
-	a, err := c.api.Analytics(ctx, e.ID)
-	if err != nil {
-		return health.Failed(toTest(e, nil), err, c.now)
-	}
-	return health.Assess(toTest(e, a), c.cfg.thresholds(), c.now)
+// countUnhealthy counts the results that need attention for what was
+// found in them (unhealthy or losing), as opposed to errors.
+func countUnhealthy(results []health.Result) int {
+	return countVerdict(results, health.Unhealthy) + countVerdict(results, health.Loser)
 }
 
 // countVerdict counts the results with verdict v.

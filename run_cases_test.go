@@ -89,7 +89,7 @@ func TestRunCases(t *testing.T) {
 		{
 			name:    "all good, one message each",
 			posts:   3,
-			outputs: map[string]string{"checked-count": "3", "unhealthy-count": "1", "healthy-count": "2", "error-count": "0"},
+			outputs: map[string]string{"checked-count": "3", "unhealthy-count": "2", "healthy-count": "1", "error-count": "0"},
 			log:     []string{"Found 3 running tests", "[3/3]", "Posted 3 Slack messages"},
 		},
 		{
@@ -97,7 +97,7 @@ func TestRunCases(t *testing.T) {
 			apiOpts: []intelligemstest.Option{intelligemstest.WithAnalyticsFault(intelligemstest.SampleThreeArmID, http.StatusNotFound, `{"error":"Not Found"}`)},
 			failed:  true,
 			posts:   3,
-			outputs: map[string]string{"checked-count": "2", "unhealthy-count": "0", "healthy-count": "2", "error-count": "1"},
+			outputs: map[string]string{"checked-count": "2", "unhealthy-count": "1", "healthy-count": "1", "error-count": "1"},
 			log:     []string{"::error title=Homepage Hero Layout - 3 way::", "404"},
 			summary: []string{"❌ error", "Could not be checked"},
 		},
@@ -126,16 +126,16 @@ func TestRunCases(t *testing.T) {
 		{
 			name:    "notify only about tests that need attention",
 			with:    map[string]string{"INPUT_NOTIFY-ON": "unhealthy"},
-			posts:   1,
-			outputs: map[string]string{"unhealthy-count": "1"},
+			posts:   2,
+			outputs: map[string]string{"unhealthy-count": "2"},
 		},
 		{
 			name:    "fail on unhealthy",
 			with:    map[string]string{"INPUT_FAIL-ON-UNHEALTHY": "true"},
 			failed:  true,
 			posts:   3,
-			outputs: map[string]string{"unhealthy-count": "1"},
-			log:     []string{"1 unhealthy test and fail-on-unhealthy is true"},
+			outputs: map[string]string{"unhealthy-count": "2"},
+			log:     []string{"2 unhealthy tests and fail-on-unhealthy is true"},
 		},
 		{
 			name:    "dry run prints instead of posting",

@@ -27,12 +27,12 @@ func summary(results []health.Result, now time.Time, loc *time.Location, listErr
 		return b.String()
 	}
 
-	b.WriteString("| Test | Verdict | Runtime | Sessions | Orders | Issues |\n")
-	b.WriteString("|---|---|---|---:|---:|---|\n")
+	b.WriteString("| Test | Verdict | Runtime | Sessions | Orders | Time to decision | Issues |\n")
+	b.WriteString("|---|---|---|---:|---:|---|---|\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "| %s | %s %s | %s | %s | %s | %s |\n",
+		fmt.Fprintf(&b, "| %s | %s %s | %s | %s | %s | %s | %s |\n",
 			md(r.Test.Name), r.Verdict.Emoji(), r.Verdict, runtime(r.Runtime),
-			health.Count(r.Visitors), health.Count(r.Orders), md(issueText(r)))
+			health.Count(r.Visitors), health.Count(r.Orders), timeToDecision(r), md(orDash(issueText(r))))
 	}
 	b.WriteString("\n")
 
@@ -48,31 +48,63 @@ func summary(results []health.Result, now time.Time, loc *time.Location, listErr
 	return b.String()
 }
 
-// tally counts the verdicts, as in "12 tests: 3 unhealthy, 8 healthy, 1 error".
+// severity lists the verdicts from the one that most needs attention.
+var severity = []health.Verdict{
+	health.Error, health.Unhealthy, health.Loser, health.Winner,
+	health.Flat, health.KeepRunning, health.CollectingData,
+}
+
+// tally counts the tests and each verdict present, worst first, as in
+// "12 tests: 🔴 2 unhealthy · 🔵 9 keep running · ❌ 1 error".
 func tally(results []health.Result) string {
-	n := len(results)
-	return fmt.Sprintf("%d %s: %d unhealthy, %d healthy, %d %s", n, plural(n, "test", "tests"),
-		countVerdict(results, health.Unhealthy), countVerdict(results, health.Healthy),
-		countVerdict(results, health.Error), plural(countVerdict(results, health.Error), "error", "errors"))
-}
-
-// issueText is the issues cell of the table.
-func issueText(r health.Result) string {
-	switch r.Verdict {
-	case health.Error:
-		return r.Err.Error()
-	case health.Unhealthy:
-		return strings.Join(r.Issues, "; ")
-	case health.Healthy:
+	var parts []string
+	for _, v := range severity {
+		if n := countVerdict(results, v); n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d %s", v.Emoji(), n, v))
+		}
 	}
-	return "—"
+	n := len(results)
+	if len(parts) == 0 {
+		return fmt.Sprintf("%d %s", n, plural(n, "test", "tests"))
+	}
+	return fmt.Sprintf("%d %s: %s", n, plural(n, "test", "tests"), strings.Join(parts, " · "))
 }
 
-// worstFirst orders results errors, then unhealthy, then healthy, keeping
-// the API order within each.
+// issueText gives the reasons a test needs attention, or "".
+func issueText(r health.Result) string {
+	if r.Verdict == health.Error && r.Err != nil {
+		return r.Err.Error()
+	}
+	return strings.Join(r.Issues, "; ")
+}
+
+// orDash stands in for an empty cell.
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// timeToDecision is the decision cell of the table.
+func timeToDecision(r health.Result) string {
+	d := r.Decision
+	switch {
+	case r.Verdict == health.Error || !d.Known:
+		return "—"
+	case d.Underpowered:
+		return fmt.Sprintf("underpowered (~%d days)", d.DaysRemaining)
+	case d.SessionsRemaining > 0:
+		return fmt.Sprintf("~%d %s", d.DaysRemaining, plural(d.DaysRemaining, "day", "days"))
+	}
+	return "sample reached"
+}
+
+// worstFirst orders results by severity, keeping the API order within each
+// verdict.
 func worstFirst(results []health.Result) []health.Result {
 	out := make([]health.Result, 0, len(results))
-	for _, v := range []health.Verdict{health.Error, health.Unhealthy, health.Healthy} {
+	for _, v := range severity {
 		for _, r := range results {
 			if r.Verdict == v {
 				out = append(out, r)
@@ -96,6 +128,11 @@ func detail(r health.Result, loc *time.Location) string {
 		fmt.Fprintf(&b, "Could not be checked: %s\n\n", md(r.Err.Error()))
 		return b.String()
 	}
+	if sr := r.SampleRatio; sr.Checked {
+		fmt.Fprintf(&b, "Traffic split: χ² = %.2f on %d df, p = %.3g (%s)\n\n", sr.ChiSquare, sr.DF, sr.PValue,
+			map[bool]string{true: "**mismatch**", false: "matches the configuration"}[sr.Mismatch])
+	}
+	fmt.Fprintf(&b, "Primary metric: %s\n\n", r.Primary)
 	b.WriteString(armTable(r))
 	for _, s := range r.Issues {
 		fmt.Fprintf(&b, "- ⚠️ %s\n", md(s))
@@ -116,7 +153,7 @@ func armTable(r health.Result) string {
 	cur := currencySymbol(r.Test.Currency)
 	var b strings.Builder
 	b.WriteString("| Arm | Traffic | Sessions | Orders | Conversion | Revenue / session | " +
-		"Avg order value | Chance to beat control |\n")
+		"Avg order value | Chance to beat control on primary |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, a := range r.Test.Arms {
 		name, c := md(a.Name), lifts[a.ID]
@@ -142,18 +179,24 @@ func withLift(value string, lift health.Float, control bool) string {
 	return fmt.Sprintf("%s (%+.1f%%)", value, lift.Value*100)
 }
 
-// chance is the probability-to-beat-control cell.
+// chance is the cell for the probability to beat control on the primary
+// metric, with the call made on it.
 func chance(c health.Comparison, control bool) string {
+	s := c.Primary
 	switch {
 	case control:
 		return "—"
-	case !c.ProbBeatControl.Valid:
+	case !s.ProbBeatControl.Valid:
 		return "low data"
-	case c.Significant:
-		return fmt.Sprintf("%.1f%% ✔", c.ProbBeatControl.Value*100)
-	default:
-		return fmt.Sprintf("%.1f%%", c.ProbBeatControl.Value*100)
 	}
+	out := fmt.Sprintf("%.1f%%", s.ProbBeatControl.Value*100)
+	if s.Computed {
+		out += " (computed)"
+	}
+	if s.Outcome != health.Undecided {
+		out += ", " + s.Outcome.String()
+	}
+	return out
 }
 
 // money formats an amount in the store currency, or "no data".

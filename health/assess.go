@@ -2,26 +2,33 @@ package health
 
 import (
 	"fmt"
-	"math"
 	"time"
 )
 
-// Thresholds are the limits a test is judged against. The zero value is not
-// useful; start from DefaultThresholds.
+// Thresholds are the limits a test is judged against. Start from
+// DefaultThresholds; the zero value is not useful.
 type Thresholds struct {
-	// MinSessions is the fewest total visitors, over all arms, before a test
-	// has enough data.
+	// MinSessions and MinOrders are the fewest total visitors and orders,
+	// over all arms, before a test has enough data to judge.
 	MinSessions int
-	// MinOrders is the fewest total orders, over all arms, before a test has
-	// enough data.
-	MinOrders int
+	MinOrders   int
 	// ConversionDrop is the relative drop of a variant's conversion rate
 	// against the control's, a fraction, beyond which the test is unhealthy
-	// (0.20 means a drop of more than 20%).
+	// once it has enough data (0.20 means a drop of more than 20%).
 	ConversionDrop float64
 	// MinConfidence is the probability to beat control, a fraction, that a
-	// variant needs before its result is called significant.
+	// variant needs to win; a variant at or below 1 − MinConfidence loses.
 	MinConfidence float64
+	// SRMThreshold is the p-value below which the traffic split is called a
+	// sample ratio mismatch.
+	SRMThreshold float64
+	// Primary chooses the metric winners and losers are judged on.
+	Primary PrimaryMetric
+	// MinRuntime is how long a test must run before a winner is called.
+	MinRuntime time.Duration
+	// MDE is the minimum detectable effect used for the time to decision,
+	// a relative change of the conversion rate (0.10 means 10%).
+	MDE float64
 }
 
 // DefaultThresholds returns the thresholds used when none are configured.
@@ -31,39 +38,53 @@ func DefaultThresholds() Thresholds {
 		MinOrders:      10,
 		ConversionDrop: 0.20,
 		MinConfidence:  0.95,
+		SRMThreshold:   0.001,
+		Primary:        PrimaryMetric{Auto: true},
+		MinRuntime:     10 * 24 * time.Hour,
+		MDE:            0.10,
 	}
 }
 
-// Assess judges one test at the instant now.
-//
-// A test is unhealthy when its totals are under the data floor (MinSessions,
-// MinOrders) or, once over it, when a variant's conversion rate is more than
-// ConversionDrop below the control's. A variant that has not reached
-// MinConfidence is noted but does not make the test unhealthy. A test with no
-// analytics yet is healthy with a note: nothing can be judged before the
-// first figures arrive.
-func Assess(t Test, th Thresholds, now time.Time) Result {
-	r := Result{Test: t, Verdict: Healthy, Runtime: runtime(t, now)}
-	r.Visitors, r.Orders = t.Totals()
+// Fixed parts of the policy.
+const (
+	// dataGrace is how long a test may stay under the data floor, or
+	// without analytics, before that is a problem rather than youth.
+	dataGrace = 48 * time.Hour
+	// horizon is the longest a test should run: Intelligems advises no more
+	// than five weeks, after which cookie churn mixes the arms.
+	horizon = 35 * 24 * time.Hour
+	// staleAfter is the age past which analytics are called stale.
+	staleAfter = 24 * time.Hour
+	// unlikely is the probability below which a count is too improbable to
+	// be chance (zero orders, zero traffic).
+	unlikely = 0.001
+	// minExpectedForZeroTraffic is the visitors an arm must expect before
+	// getting none is called a problem.
+	minExpectedForZeroTraffic = 20
+)
 
+// Assess judges one test at the instant now. See Verdict for the possible
+// outcomes; every finding that is not the verdict's reason is a note.
+func Assess(t Test, th Thresholds, now time.Time) Result {
+	r := Result{Test: t, Runtime: runtime(t, now), Primary: th.Primary.For(t)}
+	r.Visitors, r.Orders = t.Totals()
 	control, ok := t.Control()
 	if !ok {
-		r.Issues = append(r.Issues, "No control arm found, so no variant can be compared")
-	}
-	for _, v := range t.Variants() {
-		r.Comparisons = append(r.Comparisons, compare(control, v, len(t.Arms), th))
+		r.Issues = []string{"No control arm found, so no variant can be compared"}
+		r.Verdict = Unhealthy
+		return r
 	}
 
-	if !t.HasAnalytics {
-		r.Notes = append(r.Notes, "No analytics yet: figures appear about two hours after a test starts")
-		return finish(r)
+	r.Comparisons = compareAll(control, t, r.Primary, r.Runtime, th)
+	r.SampleRatio = sampleRatio(t, th)
+	if enoughData(r, th) {
+		// Projecting from a handful of sessions would only mislead.
+		r.Decision = decide(control, t, r.Runtime, th)
 	}
-	r.Issues = append(r.Issues, floorIssues(r.Visitors, r.Orders, th)...)
-	if len(r.Issues) == 0 {
-		r.Issues = append(r.Issues, dropIssues(r.Comparisons, th)...)
-	}
-	r.Notes = append(r.Notes, significanceNotes(r.Comparisons, th)...)
-	return finish(r)
+	problems := findProblems(control, r, th)
+	r.Notes = notes(r, th, now)
+	r.Verdict, r.Issues = verdict(r, problems, th)
+	return r
 }
 
 // Failed returns the result for a test whose data could not be read: its
@@ -80,122 +101,78 @@ func runtime(t Test, now time.Time) time.Duration {
 	return now.Sub(t.StartedAt)
 }
 
-// finish sets the verdict from the issues found.
-func finish(r Result) Result {
-	if len(r.Issues) > 0 {
-		r.Verdict = Unhealthy
-	}
-	return r
+// young reports whether a test is still inside the grace period in which
+// thin data is expected. A test whose start is unknown counts as young.
+func young(r Result) bool {
+	return r.Runtime <= dataGrace
 }
 
-// floorIssues reports totals under the data floor.
-func floorIssues(visitors, orders int, th Thresholds) []string {
-	var issues []string
-	if visitors < th.MinSessions {
-		issues = append(issues, fmt.Sprintf("Low sample size (%s sessions)", Count(visitors)))
-	}
-	if orders < th.MinOrders {
-		issues = append(issues, fmt.Sprintf("Insufficient orders (%s orders)", Count(orders)))
-	}
-	return issues
+// enoughData reports whether the totals are over the data floor.
+func enoughData(r Result, th Thresholds) bool {
+	return r.Test.HasAnalytics && r.Visitors >= th.MinSessions && r.Orders >= th.MinOrders
 }
 
-// dropIssues reports variants whose conversion rate fell further below the
-// control's than the threshold allows. It is applied only above the data
-// floor, where a relative change of a point estimate means something.
-func dropIssues(cs []Comparison, th Thresholds) []string {
-	var issues []string
-	for _, c := range cs {
-		// A tolerance keeps a drop of exactly the threshold (0.04/0.05 − 1 in
-		// floating point is a hair past −0.2) from being flagged.
-		lift := c.ConversionLift
-		if !lift.Valid || -lift.Value <= th.ConversionDrop+1e-9 {
+// verdict picks the verdict and its reasons. Problems with the test itself
+// win, then losing variants, then youth, then decisions.
+func verdict(r Result, problems []string, th Thresholds) (Verdict, []string) {
+	losses := lossReasons(r)
+	switch {
+	case len(problems) > 0:
+		return Unhealthy, append(problems, losses...)
+	case len(losses) > 0:
+		return Loser, losses
+	case !enoughData(r, th):
+		return CollectingData, nil
+	case hasOutcome(r, Winning):
+		return Winner, nil
+	case flat(r, th):
+		return Flat, nil
+	}
+	return KeepRunning, nil
+}
+
+// hasOutcome reports whether any variant has outcome o.
+func hasOutcome(r Result, o Outcome) bool {
+	for _, c := range r.Comparisons {
+		if c.Primary.Outcome == o {
+			return true
+		}
+	}
+	return false
+}
+
+// flat reports a test that ran long enough and collected the sample it
+// needs without any variant pulling away.
+func flat(r Result, th Thresholds) bool {
+	return r.Runtime >= th.MinRuntime && r.Decision.Known && r.Decision.SessionsRemaining == 0 &&
+		!hasOutcome(r, Leading)
+}
+
+// lossReasons describes each losing variant.
+func lossReasons(r Result) []string {
+	var out []string
+	for _, c := range r.Comparisons {
+		if c.Primary.Outcome != Losing {
 			continue
 		}
-		issues = append(issues, fmt.Sprintf("Conversion rate dropped %.1f%% (%s)",
-			-lift.Value*100, c.Variant.Name))
+		out = append(out, fmt.Sprintf("%s is losing on %s (%s, %s chance to beat control)",
+			c.Variant.Name, r.Primary, signedPercent(c.Primary.Lift), percentOf(c.Primary.ProbBeatControl)))
 	}
-	return issues
+	return out
 }
 
-// significanceNotes says which variants have not reached MinConfidence.
-func significanceNotes(cs []Comparison, th Thresholds) []string {
-	var notes []string
-	for _, c := range cs {
-		switch {
-		case !c.ProbBeatControl.Valid:
-			notes = append(notes, fmt.Sprintf(
-				"%s: too little data for a probability to beat control yet", c.Variant.Name))
-		case !c.Significant:
-			notes = append(notes, fmt.Sprintf(
-				"%s: not yet statistically significant (%.1f%% chance to beat control, needs %.0f%%)",
-				c.Variant.Name, c.ProbBeatControl.Value*100, th.MinConfidence*100))
-		}
+// signedPercent formats a lift as "+5.6%" or "-6.1%", or "lift unknown".
+func signedPercent(f Float) string {
+	if !f.Valid {
+		return "lift unknown"
 	}
-	return notes
+	return fmt.Sprintf("%+.1f%%", f.Value*100)
 }
 
-// compare measures variant v against control c. arms is the number of arms
-// in the test, which decides whether probability to be best may stand in for
-// probability to beat control: the two are equal only with two arms.
-func compare(c, v Arm, arms int, th Thresholds) Comparison {
-	cmp := Comparison{
-		Variant:               v,
-		ConversionLift:        lift(v.ConversionRate, c.ConversionRate, rate(c), rate(v)),
-		RevenuePerVisitorLift: lift(v.RevenuePerVisitor, c.RevenuePerVisitor, Float{}, Float{}),
-		AverageOrderValueLift: lift(v.AverageOrderValue, c.AverageOrderValue, Float{}, Float{}),
-		ProbBeatControl:       v.ConversionRate.ProbBeatControl,
+// percentOf formats a probability as a percentage.
+func percentOf(f Float) string {
+	if !f.Valid {
+		return "unknown"
 	}
-	if !cmp.ProbBeatControl.Valid && arms == 2 {
-		cmp.ProbBeatControl = v.ConversionRate.ProbBeBest
-	}
-	cmp.Significant = cmp.ProbBeatControl.Valid && cmp.ProbBeatControl.Value >= th.MinConfidence
-	return cmp
-}
-
-// lift returns the relative change of variant metric v against control
-// metric c, a fraction. The source's own lift wins; otherwise it is computed
-// from the metric values, then from the fallbacks (rates from counts). It is
-// absent when the control's value is zero or unknown, rather than infinite.
-func lift(v, c Metric, cFallback, vFallback Float) Float {
-	if v.Lift.Valid {
-		return v.Lift
-	}
-	cv, vv := pick(c.Value, cFallback), pick(v.Value, vFallback)
-	if !cv.Valid || !vv.Valid || cv.Value == 0 {
-		return Float{}
-	}
-	return Some(vv.Value/cv.Value - 1)
-}
-
-// pick returns f when present, else the fallback.
-func pick(f, fallback Float) Float {
-	if f.Valid {
-		return f
-	}
-	return fallback
-}
-
-// rate returns the arm's orders per visitor, absent with no visitors.
-func rate(a Arm) Float {
-	if a.Visitors <= 0 {
-		return Float{}
-	}
-	return Some(float64(a.Orders) / float64(a.Visitors))
-}
-
-// Count formats n with comma thousands separators, as in 19,993.
-func Count(n int) string {
-	s := fmt.Sprint(int64(math.Abs(float64(n))))
-	out := make([]byte, 0, len(s)+len(s)/3+1)
-	if n < 0 {
-		out = append(out, '-')
-	}
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
+	return fmt.Sprintf("%.1f%%", f.Value*100)
 }

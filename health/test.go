@@ -17,6 +17,8 @@ type Test struct {
 	// Type is the experiment's kind as the source names it, such as
 	// "pricing", "shipping" or "content/onsiteEdits".
 	Type string
+	// PriceOrShipping marks a test that changes prices or shipping.
+	PriceOrShipping bool
 	// StartedAt is when the test started; the zero time means unknown.
 	StartedAt time.Time
 	// LatestRun is when the analytics were last computed; zero when unknown.

@@ -29,7 +29,10 @@ const (
 const userAgent = "intelligems-health-action"
 
 // Client calls the Intelligems External API for one store. It is safe for
-// concurrent use.
+// concurrent use, and its goroutines share one view of the API's rate limit:
+// when the budget reported by the x-ratelimit-* headers is spent, or a 429
+// asks for a pause, every request waits for the refill instead of being
+// refused.
 type Client struct {
 	base   *url.URL
 	apiKey string
@@ -41,19 +44,24 @@ type Client struct {
 	sleep             func(ctx context.Context, d time.Duration) error
 	onWait            func(Wait)
 	now               func() time.Time
+
+	limits limiter
+	stats  counters
 }
 
 // Option changes how a Client behaves.
 type Option func(*Client)
 
-// Wait describes a pause before a request is sent again.
+// Wait describes a pause before a request is sent, or sent again.
 type Wait struct {
-	// Reason says why, such as "rate limited (429)" or "server error 502".
+	// Reason says why, such as "rate limit nearly used up (0 of 4 left)",
+	// "rate limited (429)" or "server error 502".
 	Reason string
 	// Duration is how long the client will pause.
 	Duration time.Duration
-	// Attempt is the number of the attempt that follows the pause; the first
-	// retry is attempt 2.
+	// Attempt is the number of the attempt that follows the pause: 1 when
+	// the rate limit holds back a request not yet sent, 2 for the first
+	// retry.
 	Attempt int
 	// Path is the request path below the base URL, without the query.
 	Path string
@@ -88,7 +96,8 @@ func NewClient(baseURL, apiKey string, opts ...Option) (*Client, error) {
 		onWait:            func(Wait) {},
 		// The wall clock is read only to turn an epoch x-ratelimit-reset into
 		// a wait; WithClock replaces it, and this is the one place it is set.
-		now: time.Now,
+		now:    time.Now,
+		limits: limiter{reserve: DefaultRateLimitReserve},
 	}
 	for _, opt := range opts {
 		opt(c)
@@ -117,7 +126,8 @@ func WithPageSize(n int) Option {
 }
 
 // WithMaxAttempts sets how many times a request is sent in all while the API
-// answers 5xx, an HTML page, or the network fails. Values below 1 are
+// answers 5xx, an HTML page or a 2xx body that is not JSON at all, or the
+// network fails. Values below 1 are
 // ignored; the default is DefaultMaxAttempts.
 func WithMaxAttempts(n int) Option {
 	return func(c *Client) {
@@ -138,6 +148,19 @@ func WithMaxRateLimitAttempts(n int) Option {
 	}
 }
 
+// WithRateLimitReserve sets how many requests of the API's budget are left
+// unused: once the x-ratelimit-remaining count reaches n, requests pause
+// until x-ratelimit-reset. A reserve leaves room for other programs that use
+// the same API key. Negative values are ignored; the default is
+// DefaultRateLimitReserve.
+func WithRateLimitReserve(n int) Option {
+	return func(c *Client) {
+		if n >= 0 {
+			c.limits.reserve = n
+		}
+	}
+}
+
 // WithSleep sets how the client pauses between attempts. The function must
 // return early with an error when ctx ends. The default waits on a timer.
 func WithSleep(f func(ctx context.Context, d time.Duration) error) Option {
@@ -150,7 +173,8 @@ func WithSleep(f func(ctx context.Context, d time.Duration) error) Option {
 
 // WithWaitHook sets a function called before every pause, so the caller can
 // tell people why the run is waiting. It is called from the goroutine that
-// made the request.
+// made the request, so it must be safe for concurrent use when several
+// goroutines share the client.
 func WithWaitHook(f func(Wait)) Option {
 	return func(c *Client) {
 		if f != nil {

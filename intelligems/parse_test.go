@@ -130,6 +130,9 @@ func TestCount(t *testing.T) {
 		{name: "null value", raw: `{"value": null}`},
 		{name: "no value", raw: `{}`},
 		{name: "string", raw: `"12"`, wantErr: true},
+		{name: "negative reads as zero", raw: `-5`},
+		{name: "huge is capped", raw: `1e300`, want: maxCount},
+		{name: "wrapped huge is capped", raw: `{"value": 9.3e18}`, want: maxCount},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

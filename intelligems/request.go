@@ -3,6 +3,7 @@ package intelligems
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -52,17 +53,23 @@ func newBackoff() retry.Backoff {
 }
 
 // send makes r and returns the body of its 2xx response. A 429 is waited out
-// up to rateLimitAttempts times; 5xx answers, HTML pages and network errors
-// are retried up to attempts times; anything else fails at once.
+// up to rateLimitAttempts times; 5xx answers, HTML pages, malformed JSON and
+// network errors are retried up to attempts times; anything else fails at
+// once. Before every attempt the shared limiter may hold the request back.
 //
 // The loop is written here rather than with retry.Do because the pause must
-// follow the server's hint when there is one, go through the injected sleep,
-// and be reported to the wait hook first.
+// follow the server's hint when there is one, be shared with the client's
+// other goroutines after a 429, go through the injected sleep, and be
+// reported to the wait hook first.
 func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 	backoff := newBackoff()
 	var failed, limited int
 	for attempt := 1; ; attempt++ {
-		body, err := c.exchange(ctx, r)
+		if err := c.admit(ctx, r, attempt); err != nil {
+			return nil, err
+		}
+
+		body, err := c.exchange(ctx, r, attempt)
 		var tmp *temporaryError
 		if !errors.As(err, &tmp) {
 			return body, err
@@ -70,49 +77,88 @@ func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 
 		if tmp.rateLimited {
 			limited++
+			c.stats.add(func(s *Stats) { s.RateLimited++ })
+			c.limits.hold(c.now().Add(retryWait(tmp, backoff)))
 		} else {
 			failed++
 		}
 		if limited >= c.rateLimitAttempts || failed >= c.attempts {
 			return nil, fmt.Errorf("give up after %d attempts: %w", attempt, tmp.err)
 		}
+		if tmp.rateLimited {
+			continue // admit waits out the hold, with every other request
+		}
 
-		if err := c.pause(ctx, r, tmp, attempt+1, backoff); err != nil {
+		w := Wait{Reason: tmp.reason, Duration: retryWait(tmp, backoff), Attempt: attempt + 1, Path: r.path}
+		if err := c.wait(ctx, r, w); err != nil {
 			return nil, err
 		}
 	}
 }
 
-// pause reports and sleeps the wait before attempt.
-func (c *Client) pause(
-	ctx context.Context, r request, tmp *temporaryError, attempt int, b retry.Backoff,
-) error {
+// retryWait returns the pause before the next attempt: the server's hint if
+// it gave one, else the next backoff step, capped at maxWait.
+func retryWait(tmp *temporaryError, b retry.Backoff) time.Duration {
 	d := tmp.wait
 	if d <= 0 {
 		d, _ = b.Next()
 	}
-	d = min(d, maxWait)
+	return min(d, maxWait)
+}
 
-	c.onWait(Wait{Reason: tmp.reason, Duration: d, Attempt: attempt, Path: r.path})
-	if err := c.sleep(ctx, d); err != nil {
-		return fmt.Errorf("wait to retry %s %s: %w", r.method, r.path, err)
+// admit waits until the shared limiter lets attempt of r go.
+func (c *Client) admit(ctx context.Context, r request, attempt int) error {
+	for {
+		now := c.now()
+		until, reason := c.limits.pause(now)
+		if until.IsZero() {
+			return nil
+		}
+
+		w := Wait{Reason: reason, Duration: until.Sub(now), Attempt: attempt, Path: r.path}
+		if err := c.wait(ctx, r, w); err != nil {
+			return err
+		}
+		c.limits.waited(until)
+	}
+}
+
+// wait reports w to the hook and the stats, then sleeps it.
+func (c *Client) wait(ctx context.Context, r request, w Wait) error {
+	c.stats.add(func(s *Stats) {
+		s.Pauses++
+		s.Paused += w.Duration
+	})
+	c.onWait(w)
+
+	if err := c.sleep(ctx, w.Duration); err != nil {
+		return fmt.Errorf("wait to send %s %s: %w", r.method, r.path, err)
 	}
 	return nil
 }
 
-// exchange sends r once and reads the answer.
-func (c *Client) exchange(ctx context.Context, r request) ([]byte, error) {
+// exchange sends r once, after admit has let it go, and reads the answer.
+func (c *Client) exchange(ctx context.Context, r request, attempt int) ([]byte, error) {
 	req, err := c.newRequest(ctx, r)
 	if err != nil {
+		c.limits.done(nil, c.now())
 		return nil, err
 	}
 
+	c.stats.add(func(s *Stats) {
+		s.Requests++
+		if attempt > 1 {
+			s.Retries++
+		}
+	})
 	resp, err := c.http.Do(req)
 	if err != nil {
+		c.limits.done(nil, c.now())
 		return nil, transportError(ctx, r, err)
 	}
 	defer closeBody(resp.Body)
 
+	c.limits.done(resp.Header, c.now())
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, c.statusError(r, resp)
 	}
@@ -161,7 +207,9 @@ func transportError(ctx context.Context, r request, err error) error {
 }
 
 // readSuccess reads a 2xx body. An HTML page in place of JSON (a proxy or
-// gateway page) is treated as temporary.
+// gateway page) and a body that is not valid JSON at all (most likely a
+// transfer cut short) are treated as temporary. Valid JSON of the wrong
+// shape is not: asking again would give the same answer.
 func readSuccess(r request, resp *http.Response) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxSuccessBody+1))
 	if err != nil {
@@ -180,7 +228,25 @@ func readSuccess(r request, resp *http.Response) ([]byte, error) {
 			reason: fmt.Sprintf("HTML page with status %d", resp.StatusCode),
 		}
 	}
+	if !json.Valid(body) {
+		return nil, &temporaryError{
+			err:    &DecodeError{Path: r.path, Err: syntaxError(body)},
+			reason: fmt.Sprintf("malformed JSON with status %d", resp.StatusCode),
+		}
+	}
 	return body, nil
+}
+
+// syntaxError says why body, known not to be valid JSON, is not.
+func syntaxError(body []byte) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errors.New("body is empty")
+	}
+	var raw json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return err
+	}
+	return errors.New("body is not valid JSON")
 }
 
 func isHTML(h http.Header, body []byte) bool {

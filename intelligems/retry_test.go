@@ -119,12 +119,12 @@ func TestRateLimit(t *testing.T) {
 			}},
 		},
 		{
-			name:    "an empty bucket is waited out until it refills",
+			name:    "a spent budget is waited out before the request, not after a 429",
 			srvOpts: []intelligemstest.Option{intelligemstest.WithRateLimit(2, 1, 30*time.Second)},
 			calls:   3,
 			wantWaits: []intelligems.Wait{{
-				Reason: "rate limited (429)", Duration: 30 * time.Second, Attempt: 2,
-				Path: "/analytics/resource/" + intelligemstest.SamplePriceTestID,
+				Reason: "rate limit nearly used up (0 of 2 left)", Duration: 30*time.Second + 25*time.Millisecond,
+				Attempt: 1, Path: "/analytics/resource/" + intelligemstest.SamplePriceTestID,
 			}},
 		},
 		{

@@ -70,9 +70,15 @@ func (t *timestamp) parseString(s string) error {
 // Time returns t as a time.Time, zero when the API sent null or nothing.
 func (t timestamp) Time() time.Time { return time.Time(t) }
 
+// maxCount is the largest count kept: 2^53, beyond which a float64 no
+// longer holds every whole number.
+const maxCount = 1 << 53
+
 // count is a whole number sent either bare or wrapped as {"value": n},
-// possibly with a fraction (214.0). null, a missing value and a malformed one
-// all read as 0.
+// possibly with a fraction (214.0). null and a missing value read as 0; a
+// value of the wrong type is an error. A count is never negative: a
+// negative value reads as 0, and one above maxCount as maxCount, so that
+// whatever the API sends, a count is a usable non-negative int.
 type count int
 
 // UnmarshalJSON accepts n, {"value": n} and null.
@@ -97,7 +103,7 @@ func (c *count) UnmarshalJSON(b []byte) error {
 	}
 
 	if v != nil && !math.IsNaN(*v) {
-		*c = count(math.Round(*v))
+		*c = count(min(max(math.Round(*v), 0), maxCount))
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package slack
 
 import (
+	"fmt"
+
 	"github.com/ighealth/intelligems-health-action/health"
 	goslack "github.com/slack-go/slack"
 )
@@ -117,67 +119,80 @@ func money(c health.Currency) func(float64) string {
 }
 
 // metricValue writes a metric's value and, when lift is not nil, its lift
-// against the control. An absent value or lift reads "no data", never 0.
+// against the control. An absent value or lift reads "low data", never 0.
 func metricValue(value health.Float, format func(float64) string, lift *health.Float) string {
-	s := "no data"
+	s := lowData
 	if value.Valid {
 		s = format(value.Value)
 	}
 	if lift == nil {
 		return s
 	}
-	if !lift.Valid {
-		return s + "\nvs control: no data"
-	}
 	return s + "\nvs control: " + formatLift(*lift)
 }
 
-// outlookBlock states, for each shown variant, its chance to beat the
-// control on conversion rate and whether that is significant, followed by
-// the result's notes. It returns nil when there is nothing to say.
-func outlookBlock(r health.Result, shown []armView, opts Options) goslack.Block {
+// primaryBlock states each shown variant's standing on the primary metric:
+// the call, the lift and the chance to beat the control. It returns nil
+// when no variant is shown.
+func primaryBlock(r health.Result, shown []armView) goslack.Block {
 	var lines []string
 	for _, v := range shown {
 		if v.cmp != nil {
-			lines = append(lines, "• "+outlookLine(armName(v.arm), *v.cmp, opts.MinConfidence))
+			lines = append(lines, "• "+standingLine(armName(v.arm), v.cmp.Primary))
 		}
 	}
-	if len(lines) > 0 {
-		lines = append([]string{"*Statistical outlook*"}, lines...)
-	}
-
-	if len(r.Notes) > 0 {
-		if len(lines) > 0 {
-			lines = append(lines, "")
-		}
-		lines = append(lines, "*Notes*")
-		lines = append(lines, bullets(r.Notes, maxIssueText)...)
-	}
-
 	if len(lines) == 0 {
 		return nil
 	}
-	return section(joinFit(lines, MaxSectionText))
+
+	title := "*" + capitalize(r.Primary.String()) + "* (primary metric) against the control"
+	return section(joinFit(append([]string{title}, lines...), MaxSectionText))
 }
 
-// outlookLine writes one variant's chance to beat the control, such as
-// "B: 81.6% chance to beat control on conversion rate — not yet
-// statistically significant (needs 95%)".
-func outlookLine(name string, c health.Comparison, confidence float64) string {
-	p := c.ProbBeatControl
-	if !p.Valid {
-		return name + ": not enough data for a probability yet"
+// standingLine writes one variant's standing, such as "B — *winning*: lift
+// +5.6%, 97.1% chance to beat control (computed)". Calls that need action
+// are bold. An absent lift or probability reads "low data".
+func standingLine(name string, s health.Standing) string {
+	call := s.Outcome.String()
+	if s.Outcome == health.Winning || s.Outcome == health.Losing {
+		call = "*" + call + "*"
 	}
 
-	line := name + ": " + formatPercent(p.Value, 1) + " chance to beat control on conversion rate"
-	level := formatConfidence(confidence)
-	switch {
-	case c.Significant:
-		return line + " — statistically significant (at least " + level + ")"
-	case p.Value <= 1-confidence:
-		// The control's chance to beat the variant reached the level.
-		return line + " — control is ahead with " + level + " confidence"
-	default:
-		return line + " — not yet statistically significant (needs " + level + ")"
+	chance := "chance to beat control: " + lowData
+	if s.ProbBeatControl.Valid {
+		chance = formatProb(s.ProbBeatControl) + " chance to beat control"
+		if s.Computed {
+			chance += " (computed)"
+		}
 	}
+	return name + " — " + call + ": lift " + formatLift(s.Lift) + ", " + chance
+}
+
+// sampleRatioBlock reports a traffic split that does not match the
+// configuration, with the test statistic, or returns nil when the split was
+// not checked or matched. A mismatch means the arms' visitors differ in more
+// than the change under test, so no result of the test can be trusted.
+func sampleRatioBlock(r health.Result) goslack.Block {
+	sr := r.SampleRatio
+	if !sr.Checked || !sr.Mismatch {
+		return nil
+	}
+
+	arm := userText(sr.Arm, maxNameText)
+	if arm == "" {
+		arm = "One arm"
+	}
+	return section(fmt.Sprintf("*Sample ratio mismatch:* %s got %s of visitors, expected %s "+
+		"(χ² = %.1f, %d df, p = %s). Results cannot be trusted until the split is fixed.",
+		arm, formatPercent(sr.Observed, 1), formatPercent(sr.Expected, 1),
+		sr.ChiSquare, sr.DF, formatPValue(sr.PValue)))
+}
+
+// notesBlock lists the result's notes, or returns nil when there are none.
+func notesBlock(r health.Result) goslack.Block {
+	if len(r.Notes) == 0 {
+		return nil
+	}
+	lines := append([]string{"*Notes*"}, bullets(r.Notes, maxIssueText)...)
+	return section(joinFit(lines, MaxSectionText))
 }

@@ -17,6 +17,15 @@ const ellipsis = "…"
 // refuses empty text objects.
 const emptyText = "—"
 
+// lowData stands in for a number the source has not computed yet because
+// the test has too little traffic. It is never shown as 0, since 0 is a real
+// value.
+const lowData = "low data"
+
+// minus is the sign of every negative number shown: U+2212, the true minus
+// sign, which lines up with "+" and does not read as a hyphen.
+const minus = "−"
+
 // mrkdwnEscaper replaces the three characters Slack treats as control
 // characters in mrkdwn. Only these three are escaped: other entities would be
 // shown literally.
@@ -72,12 +81,13 @@ func orDash(s string) string {
 	return s
 }
 
-// formatCount writes n with comma thousands separators: 19993 is "19,993".
+// formatCount writes n with comma thousands separators: 19993 is "19,993"
+// and -4200 is "−4,200".
 func formatCount(n int) string {
 	sign := ""
 	u := uint64(n)
 	if n < 0 {
-		sign = "-"
+		sign = minus
 		u = -u
 	}
 	return sign + groupDigits(strconv.FormatUint(u, 10))
@@ -109,29 +119,39 @@ func formatShare(percent float64) string {
 }
 
 // formatLift writes a relative change, a fraction, as a signed percent with
-// one decimal: 0.056 is "+5.6%" and -0.277 is "−27.7%" (with a true minus
-// sign). A change that rounds to zero is "0.0%".
+// one decimal: 0.056 is "+5.6%" and -0.277 is "−27.7%". A change that rounds
+// to zero is "0.0%"; an absent one is "low data".
 func formatLift(f health.Float) string {
 	if !f.Valid {
-		return "no data"
+		return lowData
 	}
 	pct := math.Round(f.Value*1000) / 10
 	switch {
 	case pct > 0:
 		return fmt.Sprintf("+%.1f%%", pct)
 	case pct < 0:
-		return fmt.Sprintf("−%.1f%%", -pct)
+		return fmt.Sprintf("%s%.1f%%", minus, -pct)
 	default:
 		return "0.0%"
 	}
 }
 
+// formatProb writes a probability, a fraction, as a percent with one
+// decimal, or "low data" when it is absent: 0.8163 is "81.6%".
+func formatProb(f health.Float) string {
+	if !f.Valid {
+		return lowData
+	}
+	return formatPercent(f.Value, 1)
+}
+
 // formatMoney writes an amount in the store currency with two decimals and
-// thousands separators, such as "$1,234.50" or "€58.10".
+// thousands separators, such as "$1,234.50", "€58.10", "SEK 12.00" or
+// "−$3.25".
 func formatMoney(amount float64, c health.Currency) string {
 	sign := ""
 	if amount < 0 {
-		sign = "-"
+		sign = minus
 		amount = -amount
 	}
 	s := strconv.FormatFloat(amount, 'f', 2, 64)
@@ -165,4 +185,44 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return formatCount(n) + " " + word + "s"
+}
+
+// formatDecision writes how far a test is from a decision, such as "about 12
+// days (8,400 more sessions)", "sample reached", or "underpowered: won't
+// reach 12,400 sessions/arm within the horizon".
+func formatDecision(d health.Decision) string {
+	switch {
+	case !d.Known:
+		return lowData
+	case d.Underpowered:
+		return "underpowered: won't reach " + formatCount(d.SessionsPerArm) +
+			" sessions/arm within the horizon"
+	case d.SessionsRemaining <= 0:
+		return "sample reached"
+	}
+
+	more := " (" + formatCount(d.SessionsRemaining) + " more sessions)"
+	switch d.DaysRemaining {
+	case 0:
+		return "under a day" + more
+	case 1:
+		return "about 1 day" + more
+	default:
+		return "about " + formatCount(d.DaysRemaining) + " days" + more
+	}
+}
+
+// formatPValue writes a p-value with two significant digits, in exponent
+// form when it is tiny: 0.0123 is "0.012" and 1.2e-38 is "1.2e-38".
+func formatPValue(p float64) string {
+	return strconv.FormatFloat(p, 'g', 2, 64)
+}
+
+// capitalize returns s with its first letter in upper case.
+func capitalize(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 {
+		return s
+	}
+	return strings.ToUpper(string(r)) + s[size:]
 }

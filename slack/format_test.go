@@ -81,7 +81,7 @@ func TestFormatCount(t *testing.T) {
 		want string
 	}{
 		{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1,000"}, {19993, "19,993"},
-		{1234567, "1,234,567"}, {-4200, "-4,200"},
+		{1234567, "1,234,567"}, {-4200, "−4,200"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, formatCount(tt.in), "formatCount(%d)", tt.in)
@@ -100,7 +100,7 @@ func TestFormatLift(t *testing.T) {
 		{"down", health.Some(-0.277), "−27.7%"},
 		{"zero", health.Some(0), "0.0%"},
 		{"rounds to zero", health.Some(-0.0004), "0.0%"},
-		{"absent", health.Float{}, "no data"},
+		{"absent", health.Float{}, "low data"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,7 +123,7 @@ func TestFormatMoney(t *testing.T) {
 		{"dollars", 50.279, health.Currency{Code: "USD", Symbol: "$"}, "$50.28"},
 		{"euros", 1234.5, health.Currency{Code: "EUR", Symbol: "€"}, "€1,234.50"},
 		{"code only", 12, health.Currency{Code: "GBP"}, "GBP 12.00"},
-		{"negative", -3.25, health.Currency{}, "-$3.25"},
+		{"negative", -3.25, health.Currency{}, "−$3.25"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -168,4 +168,41 @@ func TestFormatRuntime(t *testing.T) {
 			assert.Equal(t, tt.want, formatRuntime(tt.r), "formatRuntime")
 		})
 	}
+}
+
+func TestFormatDecision(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name string
+		in   health.Decision
+		want string
+	}{
+		{"unknown", health.Decision{}, "low data"},
+		{"underpowered", health.Decision{Known: true, Underpowered: true, SessionsPerArm: 61000,
+			SessionsRemaining: 9000}, "underpowered: won't reach 61,000 sessions/arm within the horizon"},
+		{"reached", health.Decision{Known: true, SessionsPerArm: 100}, "sample reached"},
+		{"days", health.Decision{Known: true, SessionsRemaining: 8400, DaysRemaining: 12},
+			"about 12 days (8,400 more sessions)"},
+		{"one day", health.Decision{Known: true, SessionsRemaining: 300, DaysRemaining: 1},
+			"about 1 day (300 more sessions)"},
+		{"hours", health.Decision{Known: true, SessionsRemaining: 20}, "under a day (20 more sessions)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, formatDecision(tt.in), "formatDecision")
+		})
+	}
+}
+
+func TestFormatProbAndPValue(t *testing.T) {
+	t.Parallel()
+
+	assert.Equal(t, "81.6%", formatProb(health.Some(0.8163)), "probability")
+	assert.Equal(t, "0.0%", formatProb(health.Some(0)), "a real zero")
+	assert.Equal(t, "low data", formatProb(health.Float{}), "absent probability")
+	assert.Equal(t, "1.2e-38", formatPValue(1.2e-38), "tiny p-value")
+	assert.Equal(t, "0.012", formatPValue(0.0123), "small p-value")
+	assert.Equal(t, "0.85", formatPValue(0.85), "large p-value")
 }

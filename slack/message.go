@@ -1,10 +1,16 @@
 // Package slack renders test-health results as Slack Block Kit messages and
-// delivers them through an incoming webhook.
+// delivers them, through an incoming webhook or with a bot token.
 //
-// Rendering is pure: Render turns a health.Result into a Message that already
-// fits Slack's Block Kit limits. Delivery is a small webhook client that
-// refuses redirects, keeps Slack's error code, retries only what is worth
-// retrying, and never lets the secret webhook URL into an error.
+// Rendering is pure: Render turns one health.Result into a detailed message,
+// and RenderDigest turns a store's results into a digest of one or a few
+// messages. Every rendered message already fits Slack's Block Kit limits and
+// shows user text exactly as typed. BuilderURL links a message to Slack's
+// Block Kit Builder for a look before posting.
+//
+// Delivery is a small webhook client (Webhook) and a Web API client (Bot)
+// that can post a thread. Both refuse redirects, keep Slack's error code
+// with a hint on what to do, retry only what is worth retrying, and never
+// let the webhook URL or the token into an error.
 package slack
 
 import (

@@ -14,63 +14,41 @@ import (
 // one long name cannot crowd out the rest of a message.
 const (
 	maxNameText  = 80
+	maxStoreText = 60
 	maxIssueText = 300
 	maxErrorText = 1000
 )
 
 // fixedBlocks counts the blocks of a full message other than the arm
-// sections: header, status, overview, divider, overflow notice, outlook and
-// context. The arms get what is left of MaxBlocks.
-const fixedBlocks = 7
-
-// defaultConfidence is used when Options.MinConfidence is not a fraction
-// strictly between 0 and 1.
-const defaultConfidence = 0.95
-
-// Options controls the parts of a message that depend on the run rather than
-// on the test.
-type Options struct {
-	// Now is the time of the check, shown in the message footer.
-	Now time.Time
-	// Location is the zone for times shown to people; nil means UTC.
-	Location *time.Location
-	// MinConfidence is the probability to beat the control, a fraction,
-	// that counts as statistically significant. Values outside (0, 1),
-	// the zero value included, mean 0.95.
-	MinConfidence float64
-}
-
-// withDefaults fills the zero values of o.
-func (o Options) withDefaults() Options {
-	if o.Location == nil {
-		o.Location = time.UTC
-	}
-	if o.MinConfidence <= 0 || o.MinConfidence >= 1 {
-		o.MinConfidence = defaultConfidence
-	}
-	return o
-}
+// sections: header, status, overview, divider, overflow notice, primary
+// metric, sample ratio, notes and context. The arms get what is left of
+// MaxBlocks.
+const fixedBlocks = 9
 
 // Render turns the assessment of one test into one Slack message: a header
-// with the verdict and the test name, the status, the runtime and totals, one
-// section per arm with its traffic and key metrics against the control, the
-// statistical outlook, and the time of the check. A result with the Error
-// verdict gets the header, the status and the time only.
+// with the verdict's emoji, the store and the test name; the verdict in
+// words with the issues; the runtime, totals, primary metric and time to a
+// decision; one section per arm with its traffic and key metrics against the
+// control; each variant's standing on the primary metric; the sample-ratio
+// mismatch, when there is one; the notes; and a footer with the time of the
+// check and links to the workflow run and the test. A result with the Error
+// verdict gets the header, the status and the footer only.
 //
-// The message always passes Validate: long text is cut with "…" and arms
-// beyond what fits in MaxBlocks are summarised in one line. All user text is
-// escaped for mrkdwn.
+// Options.Mention is added, to the status and to the fallback text, only
+// when the verdict needs attention. The message always passes Validate:
+// long text is cut with "…" and arms beyond what fits in MaxBlocks are
+// summarised in one line. All user text is escaped for mrkdwn.
 func Render(r health.Result, opts Options) Message {
 	opts = opts.withDefaults()
 
-	blocks := []goslack.Block{headerBlock(r), statusBlock(r)}
+	blocks := []goslack.Block{headerBlock(r, opts), statusBlock(r, opts)}
 	if r.Verdict != health.Error {
 		blocks = append(blocks, bodyBlocks(r, opts)...)
 	}
 	blocks = append(blocks, contextBlock(r, opts))
 
 	return Message{
-		Text:   fallbackText(r),
+		Text:   fallbackText(r, opts),
 		Blocks: goslack.Blocks{BlockSet: blocks},
 	}
 }
@@ -83,46 +61,75 @@ func testName(t health.Test) string {
 	return "Untitled test"
 }
 
+// storeName returns the store's name cleaned and cut for display, or "".
+func storeName(opts Options) string {
+	return truncate(clean(opts.StoreName), maxStoreText)
+}
+
+// withStore prefixes name with the store's name, as in "Acme · Hero test".
+func withStore(name string, opts Options) string {
+	if store := storeName(opts); store != "" {
+		return store + " · " + name
+	}
+	return name
+}
+
 // fallbackText returns the one-line summary used for notifications, such as
-// "⚠️ Homepage Hero: needs attention (1 issue)".
-func fallbackText(r health.Result) string {
-	name := Escape(truncate(testName(r.Test), MaxHeaderText))
-	var state string
-	switch r.Verdict {
-	case health.Healthy:
-		state = "healthy"
-	case health.Unhealthy:
-		state = "needs attention (" + plural(len(r.Issues), "issue") + ")"
-	case health.Error:
+// "<!here> 🔴 Acme · Homepage Hero: unhealthy (1 issue)". The mention comes
+// first so that it notifies.
+func fallbackText(r health.Result, opts Options) string {
+	title := Escape(truncate(withStore(testName(r.Test), opts), MaxHeaderText))
+	state := r.Verdict.String()
+	switch {
+	case r.Verdict == health.Error:
 		state = "could not be checked"
-	default:
-		state = "unknown verdict"
+	case len(r.Issues) > 0:
+		state += " (" + plural(len(r.Issues), "issue") + ")"
 	}
-	return r.Verdict.Emoji() + " " + name + ": " + state
+	return opts.mentionFor(r.Verdict.NeedsAttention()) +
+		r.Verdict.Emoji() + " " + title + ": " + state
 }
 
-// headerBlock shows the verdict's emoji and the test name. A header is
-// plain_text, which Slack does not parse, so the name is not escaped.
-func headerBlock(r health.Result) goslack.Block {
-	text := truncate(r.Verdict.Emoji()+" "+testName(r.Test), MaxHeaderText)
-	return goslack.NewHeaderBlock(plain(text))
+// headerBlock shows the verdict's emoji, the store and the test name. A
+// header is plain_text, which Slack does not parse, so nothing is escaped.
+func headerBlock(r health.Result, opts Options) goslack.Block {
+	text := r.Verdict.Emoji() + " " + withStore(testName(r.Test), opts)
+	return goslack.NewHeaderBlock(plain(truncate(text, MaxHeaderText)))
 }
 
-// statusBlock states the verdict in a sentence, with the issues or the error.
-func statusBlock(r health.Result) goslack.Block {
-	var text string
+// statusBlock states the verdict in words, with the issues or the error,
+// after the mention when the test needs attention.
+func statusBlock(r health.Result, opts Options) goslack.Block {
+	lead := opts.mentionFor(r.Verdict.NeedsAttention())
+	if r.Verdict == health.Error {
+		return section(lead + "*Could not be checked:* " + userText(errorText(r.Err), maxErrorText))
+	}
+
+	lines := append([]string{lead + verdictSentence(r)}, bullets(r.Issues, maxIssueText)...)
+	return section(joinFit(lines, MaxSectionText))
+}
+
+// verdictSentence says what the verdict means for the test, such as
+// "*Winner* — a variant beats the control on revenue per visitor".
+func verdictSentence(r health.Result) string {
+	metric := r.Primary.String()
 	switch r.Verdict {
-	case health.Healthy:
-		text = "*Status:* Healthy — no issues found."
+	case health.CollectingData:
+		return "*Collecting data* — too early to judge"
+	case health.KeepRunning:
+		return "*Keep running* — healthy, no decision yet"
+	case health.Winner:
+		return "*Winner* — a variant beats the control on " + metric
+	case health.Flat:
+		return "*Flat* — no variant differs from the control on " + metric
+	case health.Loser:
+		return "*Loser* — a variant is losing to the control on " + metric
 	case health.Unhealthy:
-		lines := append([]string{"*Status:* Needs attention"}, bullets(r.Issues, maxIssueText)...)
-		text = joinFit(lines, MaxSectionText)
+		return "*Unhealthy* — the test itself has a problem"
 	case health.Error:
-		text = "*Status:* Could not be checked: " + userText(errorText(r.Err), maxErrorText)
-	default:
-		text = "*Status:* Unknown verdict"
+		return "*Could not be checked*"
 	}
-	return section(text)
+	return "*Unknown verdict*"
 }
 
 // errorText returns the error's text, or a placeholder when there is none.
@@ -173,8 +180,10 @@ func bodyBlocks(r health.Result, opts Options) []goslack.Block {
 		blocks = append(blocks, section("_+"+plural(hidden, "more arm")+" not shown_"))
 	}
 
-	if b := outlookBlock(r, shown, opts); b != nil {
-		blocks = append(blocks, b)
+	for _, b := range []goslack.Block{primaryBlock(r, shown), sampleRatioBlock(r), notesBlock(r)} {
+		if b != nil {
+			blocks = append(blocks, b)
+		}
 	}
 	return blocks
 }
@@ -186,6 +195,8 @@ func overviewBlock(r health.Result, opts Options) goslack.Block {
 		field("Total sessions", formatCount(r.Visitors)),
 		field("Total orders", formatCount(r.Orders)),
 		field("Started", formatDate(r.Test.StartedAt, opts.Location)),
+		field("Primary metric", capitalize(r.Primary.String())),
+		field("Time to decision", formatDecision(r.Decision)),
 	}, nil)
 }
 
@@ -217,13 +228,19 @@ func formatDate(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02")
 }
 
-// contextBlock is the footer: when the check ran and which test it was.
+// contextBlock is the footer: when the check ran, which test it was, and
+// links to the workflow run and the test when they are known.
 func contextBlock(r health.Result, opts Options) goslack.Block {
-	elems := []goslack.MixedElement{
-		mrkdwn("Checked " + opts.Now.In(opts.Location).Format("2006-01-02 15:04 MST")),
-	}
-	if id := clean(r.Test.ID); id != "" {
+	elems := []goslack.MixedElement{mrkdwn(opts.checkedLine())}
+	id := clean(r.Test.ID)
+	if id != "" {
 		elems = append(elems, mrkdwn("Test ID "+userText(id, maxNameText)))
+	}
+	if link := opts.runLink(); link != "" {
+		elems = append(elems, mrkdwn(link))
+	}
+	if u, ok := opts.testURL(id); ok {
+		elems = append(elems, mrkdwn("<"+u+"|Open test>"))
 	}
 	return goslack.NewContextBlock("", elems...)
 }

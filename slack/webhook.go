@@ -143,9 +143,18 @@ func (w *Webhook) Post(ctx context.Context, m Message) error {
 
 // deliver sends body until it is accepted or the retry budget is spent.
 func (w *Webhook) deliver(ctx context.Context, body []byte) error {
+	return withRetries(ctx, w.sleep, w.waitHook, func() error { return w.send(ctx, body) })
+}
+
+// withRetries calls attempt until it succeeds or fails for good, under the
+// retry policy, waiting with sleep between attempts and telling waitHook
+// about each wait first.
+func withRetries(ctx context.Context, sleep func(context.Context, time.Duration) error,
+	waitHook func(string, time.Duration), attempt func() error,
+) error {
 	p := newRetryPolicy()
 	for {
-		err := w.send(ctx, body)
+		err := attempt()
 		if err == nil {
 			return nil
 		}
@@ -155,8 +164,8 @@ func (w *Webhook) deliver(ctx context.Context, body []byte) error {
 			return err
 		}
 
-		w.waitHook(err.Error(), d)
-		if serr := w.sleep(ctx, d); serr != nil {
+		waitHook(err.Error(), d)
+		if serr := sleep(ctx, d); serr != nil {
 			return fmt.Errorf("%w; stopped waiting to retry: %w", err, serr)
 		}
 	}
@@ -240,7 +249,7 @@ func (p *retryPolicy) next(err error) (time.Duration, bool) {
 		return 0, false
 	}
 
-	if de.StatusCode == http.StatusTooManyRequests {
+	if de.rateLimited() {
 		if p.rateLimited >= maxRateLimitRetries {
 			return 0, false
 		}

@@ -105,6 +105,7 @@ type waits struct {
 	mu      sync.Mutex
 	got     []time.Duration
 	reasons []string
+	slept   []time.Duration // pauses between a thread's messages
 }
 
 // options returns the Webhook options that record into w.
@@ -132,7 +133,7 @@ func TestPostSendsMessage(t *testing.T) {
 	t.Parallel()
 
 	fake := newFakeSlack(t, reply{status: http.StatusOK, body: "ok"})
-	m := Render(unhealthyContentTest(), Options{Now: checkedAt})
+	m := Render(loserTest(), Options{Now: checkedAt})
 
 	err := NewWebhook(fake.url(), fake.srv.Client()).Post(t.Context(), m)
 	require.NoError(t, err, "post to a webhook that answers ok")
@@ -285,7 +286,7 @@ func TestPostResponses(t *testing.T) {
 			var w waits
 			hook := NewWebhook(fake.url(), fake.srv.Client(), w.options()...)
 
-			err := hook.Post(t.Context(), Render(healthyPriceTest(), Options{Now: checkedAt}))
+			err := hook.Post(t.Context(), Render(keepRunningTest(), Options{Now: checkedAt}))
 
 			assert.Equal(t, tt.wantRequests, fake.count(), "requests the server saw")
 			assert.Zero(t, fake.strayCount(), "redirects are not followed")

@@ -21,8 +21,8 @@ var (
 	categories = []string{"experiment", "personalization"}
 )
 
-// ServeHTTP answers one request: route, method, auth, rate limit, then the
-// endpoint itself.
+// ServeHTTP answers one request: route and method, any scripted fault, then
+// auth, rate limit and the endpoint itself.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body := s.record(r)
 
@@ -36,6 +36,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "Method Not Allowed")
 		return
 	}
+
+	serve := func(w http.ResponseWriter, r *http.Request) { s.serveAPI(w, r, id, body) }
+	if f, ok := s.takeFault(r.URL.Path, id); ok {
+		s.serveFault(w, r, f, serve)
+		return
+	}
+	serve(w, r)
+}
+
+// serveAPI answers a routed request as the API would.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, id string, body []byte) {
 	if key := r.Header.Get("intelligems-access-token"); key == "" || key != s.apiKey {
 		writeError(w, http.StatusUnauthorized, "Unauthorized")
 		return
@@ -70,7 +81,7 @@ func (s *Server) route(path string) (methods []string, id string, ok bool) {
 // itself and reports false when the request may not go on.
 func (s *Server) admit(w http.ResponseWriter) bool {
 	if s.takeThrottle() {
-		writeRateLimited(w, s.throttleRA)
+		writeRateLimited(w, float64(s.throttleRA))
 		return false
 	}
 
@@ -80,11 +91,18 @@ func (s *Server) admit(w http.ResponseWriter) bool {
 	w.Header().Set("x-ratelimit-remaining", strconv.Itoa(remaining))
 	w.Header().Set("x-ratelimit-reset", s.resetValue(now, reset))
 	if !ok {
-		wait := math.Ceil(reset.Sub(now).Seconds())
-		writeRateLimited(w, max(int(wait), 1))
+		writeRateLimited(w, s.retryAfter(reset.Sub(now)))
 		return false
 	}
 	return true
+}
+
+// retryAfter returns the retryAfter of a 429 sent d before the refill.
+func (s *Server) retryAfter(d time.Duration) float64 {
+	if s.preciseRetry {
+		return max(math.Ceil(d.Seconds()*1000)/1000, 0.001)
+	}
+	return max(math.Ceil(d.Seconds()), 1)
 }
 
 func (s *Server) resetValue(now, reset time.Time) string {
@@ -136,11 +154,6 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveAnalytics(w http.ResponseWriter, r *http.Request, id string, body []byte) {
-	if f, ok := s.faults[id]; ok {
-		writeRaw(w, f.status, []byte(f.body))
-		return
-	}
-
 	view := r.URL.Query().Get("view")
 	if r.Method == http.MethodPost {
 		var req struct {
@@ -206,7 +219,7 @@ func firstValue(q map[string][]string, name string) string {
 	return ""
 }
 
-func writeRateLimited(w http.ResponseWriter, retryAfter int) {
+func writeRateLimited(w http.ResponseWriter, retryAfter float64) {
 	writeJSON(w, http.StatusTooManyRequests, map[string]any{
 		"error":      "Too Many Requests",
 		"retryAfter": retryAfter,

@@ -48,24 +48,22 @@ type Server struct {
 	now          func() time.Time
 	bucket       *bucket
 	resetMode    ResetMode
-	faults       map[string]fault
+	preciseRetry bool
 	noPOST       bool
 	noFilters    bool
 	pageLimitCap int
+	closing      chan struct{}
+	closeOnce    sync.Once
 
 	mu         sync.Mutex
 	requests   []Request
+	faults     []*faultRule
 	throttle   int
 	throttleRA int
 }
 
 // Option changes how a Server behaves.
 type Option func(*Server)
-
-type fault struct {
-	status int
-	body   string
-}
 
 // NewServer starts a fake API that accepts apiKey and serves data, which
 // must not be changed afterwards. A nil data serves nothing. Close the
@@ -76,9 +74,9 @@ func NewServer(apiKey string, data *Dataset, opts ...Option) *Server {
 		data:   newIndex(data),
 		// The fake keeps wall-clock time for its rate limit unless WithClock
 		// says otherwise; this is the one place it is set.
-		now:    time.Now,
-		bucket: newBucket(50, 25, 30*time.Second),
-		faults: make(map[string]fault),
+		now:     time.Now,
+		bucket:  newBucket(50, 25, 30*time.Second),
+		closing: make(chan struct{}),
 	}
 	for _, opt := range opts {
 		opt(s)
@@ -102,16 +100,33 @@ func WithRateLimit(burst, refill int, every time.Duration) Option {
 	return func(s *Server) { s.bucket = newBucket(burst, refill, every) }
 }
 
+// StrictBurst is the budget of the strict rate limit: the number of
+// requests served before a cool-down.
+const StrictBurst = 4
+
+// WithStrictRateLimit replaces the default token bucket with the tighter
+// limit some accounts meet: StrictBurst requests, then nothing until the
+// cool-down has passed, then StrictBurst again. The cool-down runs from the
+// first request after the previous one ended, so requests sent back to back
+// meet it right after the fourth; x-ratelimit-reset names its end. The
+// cool-down seen in the field is 25 to 60 seconds; tests may scale it down
+// to milliseconds, and will then want WithFractionalRetryAfter too.
+func WithStrictRateLimit(cooldown time.Duration) Option {
+	return func(s *Server) { s.bucket = newStrictBucket(StrictBurst, cooldown) }
+}
+
+// WithFractionalRetryAfter makes the retryAfter of a 429 body the exact
+// seconds to the refill, rounded up to the millisecond (0.183), instead of
+// whole seconds rounded up and at least 1, as the API sends. It lets a
+// client keep up with a bucket whose periods are scaled down below a second.
+func WithFractionalRetryAfter() Option {
+	return func(s *Server) { s.preciseRetry = true }
+}
+
 // WithResetMode sets how x-ratelimit-reset is written; the default is
 // ResetEpochMillis.
 func WithResetMode(m ResetMode) Option {
 	return func(s *Server) { s.resetMode = m }
-}
-
-// WithAnalyticsFault makes the analytics of one experience, by either
-// method, answer status with body.
-func WithAnalyticsFault(experienceID string, status int, body string) Option {
-	return func(s *Server) { s.faults[experienceID] = fault{status: status, body: body} }
 }
 
 // WithoutPOST makes POST on the analytics path answer 405, so that only the
@@ -146,8 +161,12 @@ func (s *Server) URL() string { return s.srv.URL + BasePath }
 // Client returns an HTTP client that talks to the server.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
-// Close shuts the server down and waits for pending requests.
-func (s *Server) Close() { s.srv.Close() }
+// Close ends any hanging fault, shuts the server down and waits for pending
+// requests. It may be called more than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.srv.Close()
+}
 
 // Requests returns a copy of every request received so far, in order.
 func (s *Server) Requests() []Request {

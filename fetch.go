@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ighealth/intelligems-health-action/health"
+	"github.com/ighealth/intelligems-health-action/intelligems"
+)
+
+// workers is how many tests' analytics are fetched at once. The client
+// shares one rate limiter among them, so more workers only help while the
+// API has tokens to spare.
+const workers = 4
+
+// assessAll fetches the analytics of every test, a few at a time, and
+// assesses each. Results keep the order of exps; the log gets one line per
+// test as it finishes, with progress, and the detail in a group.
+func (c *checker) assessAll(ctx context.Context, exps []intelligems.Experience) []health.Result {
+	results := make([]health.Result, len(exps))
+	jobs := make(chan int)
+	done := make(chan int)
+	for range min(workers, len(exps)) {
+		go func() {
+			for i := range jobs {
+				results[i] = c.assess(ctx, exps[i])
+				done <- i
+			}
+		}()
+	}
+	go func() {
+		for i := range exps {
+			jobs <- i
+		}
+		close(jobs)
+	}()
+	for n := 1; n <= len(exps); n++ {
+		i := <-done
+		c.logResult(n, len(exps), results[i])
+	}
+	return results
+}
+
+// assess fetches one test's analytics and judges it. A fetch failure
+// becomes an Error result, so the test is still reported; so does a test
+// left unchecked because the run is near its deadline.
+func (c *checker) assess(ctx context.Context, e intelligems.Experience) health.Result {
+	if left := c.deadline.Sub(c.clock()); left < c.reserve() {
+		err := fmt.Errorf("not checked: the run was near its %s timeout", time.Duration(c.cfg.Timeout))
+		return health.Failed(toTest(e, nil), err, c.now)
+	}
+	a, err := c.api.Analytics(ctx, e.ID)
+	if err != nil {
+		return health.Failed(toTest(e, nil), err, c.now)
+	}
+	return health.Assess(toTest(e, a), c.cfg.thresholds(), c.now)
+}
+
+// reserve is the time kept back at the end of the run for posting to
+// Slack; no new test is started inside it. It is a fifth of the timeout,
+// between 2 seconds and 2 minutes.
+func (c *checker) reserve() time.Duration {
+	return min(max(time.Duration(c.cfg.Timeout)/5, 2*time.Second), 2*time.Minute)
+}

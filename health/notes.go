@@ -1,0 +1,86 @@
+package health
+
+import (
+	"fmt"
+	"time"
+)
+
+// notes lists what people should know that does not change the verdict.
+func notes(r Result, th Thresholds, now time.Time) []string {
+	var ns []string
+	if !r.Test.HasAnalytics && young(r) {
+		ns = append(ns, "No analytics yet: figures appear about two hours after a test starts")
+	} else if !enoughData(r, th) && young(r) {
+		ns = append(ns, fmt.Sprintf("Collecting data: %s sessions and %s orders so far; "+
+			"needs %s and %s", Count(r.Visitors), Count(r.Orders), Count(th.MinSessions), Count(th.MinOrders)))
+	}
+	if lr := r.Test.LatestRun; !lr.IsZero() && now.Sub(lr) > staleAfter {
+		ns = append(ns, fmt.Sprintf("Analytics last updated %s ago", days(now.Sub(lr))))
+	}
+	ns = append(ns, standingNotes(r, th)...)
+	ns = append(ns, decisionNote(r, th)...)
+	return ns
+}
+
+// standingNotes describes each variant's position on the primary metric,
+// except losses, which are issues.
+func standingNotes(r Result, th Thresholds) []string {
+	var ns []string
+	for _, c := range r.Comparisons {
+		s, name := c.Primary, c.Variant.Name
+		chance := percentOf(s.ProbBeatControl) + " chance to beat control"
+		if s.Computed {
+			chance += ", computed by the action from sessions and orders"
+		}
+		switch s.Outcome {
+		case Winning:
+			ns = append(ns, fmt.Sprintf("%s wins on %s (%s, %s)", name, r.Primary, signedPercent(s.Lift), chance))
+		case Leading:
+			ns = append(ns, fmt.Sprintf("%s is leading on %s (%s, %s) but the test has run %s of the %s "+
+				"needed to call a winner", name, r.Primary, signedPercent(s.Lift), chance,
+				days(r.Runtime), days(th.MinRuntime)))
+		case Undecided:
+			if !s.ProbBeatControl.Valid {
+				ns = append(ns, fmt.Sprintf("%s: too little data for a probability to beat control on %s yet",
+					name, r.Primary))
+				continue
+			}
+			ns = append(ns, fmt.Sprintf("%s: not yet statistically significant on %s (%s, needs %.0f%%)",
+				name, r.Primary, chance, th.MinConfidence*100))
+		case Losing:
+		}
+	}
+	if len(r.Comparisons) > 1 {
+		ns = append(ns, fmt.Sprintf("Calls are corrected for %d variants against one control (Holm)",
+			len(r.Comparisons)))
+	}
+	return ns
+}
+
+// decisionNote gives the time to decision, or says the test is
+// underpowered.
+func decisionNote(r Result, th Thresholds) []string {
+	d := r.Decision
+	switch {
+	case !d.Known:
+		return nil
+	case d.Underpowered:
+		return []string{fmt.Sprintf("Underpowered: detecting a %.0f%% change in conversion rate needs %s "+
+			"sessions per arm, about %d more days at current traffic; consider a larger effect or fewer variants",
+			th.MDE*100, Count(d.SessionsPerArm), d.DaysRemaining)}
+	case d.SessionsRemaining > 0:
+		return []string{fmt.Sprintf("About %d more %s to a decision at current traffic (%s more sessions "+
+			"to detect a %.0f%% change in conversion rate)", d.DaysRemaining, plural(d.DaysRemaining, "day", "days"),
+			Count(d.SessionsRemaining), th.MDE*100)}
+	}
+	return []string{fmt.Sprintf("Has the %s sessions per arm needed to detect a %.0f%% change in conversion rate",
+		Count(d.SessionsPerArm), th.MDE*100)}
+}
+
+// plural picks the word for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
