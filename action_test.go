@@ -80,7 +80,7 @@ func TestActionOutputsMatchCode(t *testing.T) {
 	t.Parallel()
 
 	a := readAction(t)
-	outs, err := outputs(nil)
+	outs, err := outputs(nil, "")
 	require.NoError(t, err)
 
 	assert.ElementsMatch(t, outputNames, keys(a.Outputs), "outputs in action.yml and written")

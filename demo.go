@@ -18,7 +18,9 @@ const demoGenerated = 6
 
 // runDemo runs the real pipeline in dry run against a fake Intelligems API
 // on loopback that serves the bundled sample store, then prints the job
-// summary and the outputs it wrote. It needs no key and no network.
+// summary and the outputs it wrote. It needs no key and no network. Under
+// the Actions runner (with: args: -demo) it writes the runner's own output
+// and summary files instead, so a workflow can try the action end to end.
 func runDemo(ctx context.Context, e env) error {
 	now := e.now()
 	srv := intelligemstest.NewServer(demoKey, demoDataset(now))
@@ -29,17 +31,17 @@ func runDemo(ctx context.Context, e env) error {
 		return fmt.Errorf("create the demo's output folder: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	files := map[string]string{
-		"GITHUB_STEP_SUMMARY": filepath.Join(dir, "summary.md"),
-		"GITHUB_OUTPUT":       filepath.Join(dir, "output.txt"),
-	}
+	temp := map[string]string{}
 	overlay := map[string]string{
 		"INPUT_API-URL":             srv.URL(),
 		"INPUT_INTELLIGEMS-API-KEY": demoKey,
 		"INPUT_DRY-RUN":             "true",
 	}
-	for k, v := range files {
-		overlay[k] = v
+	for name, file := range map[string]string{"GITHUB_STEP_SUMMARY": "summary.md", "GITHUB_OUTPUT": "output.txt"} {
+		if e.getenv(name) == "" {
+			temp[name] = filepath.Join(dir, file)
+			overlay[name] = temp[name]
+		}
 	}
 	getenv := func(k string) string {
 		if v, ok := overlay[k]; ok {
@@ -49,9 +51,12 @@ func runDemo(ctx context.Context, e env) error {
 	}
 
 	fmt.Fprintf(e.stdout, "Demo: checking a sample store served by a fake Intelligems API at %s\n\n", srv.URL())
-	runErr := run(ctx, nil, env{getenv: getenv, stdout: e.stdout, now: e.now})
+	runErr := run(ctx, nil, env{getenv: getenv, stdout: e.stdout, now: e.now, pace: e.pace})
 	for _, name := range []string{"GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT"} {
-		b, err := os.ReadFile(files[name])
+		if temp[name] == "" {
+			continue
+		}
+		b, err := os.ReadFile(temp[name])
 		if err != nil {
 			return fmt.Errorf("read the demo's %s: %w", name, err)
 		}

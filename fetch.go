@@ -7,6 +7,7 @@ import (
 
 	"github.com/ighealth/intelligems-health-action/health"
 	"github.com/ighealth/intelligems-health-action/intelligems"
+	"github.com/ighealth/intelligems-health-action/slack"
 )
 
 // workers is how many tests' analytics are fetched at once. The client
@@ -16,8 +17,13 @@ const workers = 4
 
 // assessAll fetches the analytics of every test, a few at a time, and
 // assesses each. Results keep the order of exps; the log gets one line per
-// test as it finishes, with progress, and the detail in a group.
-func (c *checker) assessAll(ctx context.Context, exps []intelligems.Experience) []health.Result {
+// test as it finishes, with progress, and the detail in a group. When feed
+// is not nil, each finished test's message is sent on it if notify-on
+// selects the test, and feed is closed at the end.
+func (c *checker) assessAll(ctx context.Context, exps []intelligems.Experience, feed chan<- slack.Message) []health.Result {
+	if feed != nil {
+		defer close(feed)
+	}
 	results := make([]health.Result, len(exps))
 	jobs := make(chan int)
 	done := make(chan int)
@@ -38,6 +44,9 @@ func (c *checker) assessAll(ctx context.Context, exps []intelligems.Experience) 
 	for n := 1; n <= len(exps); n++ {
 		i := <-done
 		c.logResult(n, len(exps), results[i])
+		if feed != nil && c.selects(results[i]) {
+			feed <- slack.Render(results[i], c.renderOptions())
+		}
 	}
 	return results
 }

@@ -40,11 +40,17 @@ type config struct {
 	FailOnUnhealthy boolean  `env:"FAIL_ON_UNHEALTHY, default=false"`
 	Timezone        zone     `env:"TIMEZONE, default=UTC"`
 	Timeout         duration `env:"TIMEOUT, default=10m"`
+	MessageStyle    style    `env:"MESSAGE_STYLE, default=per-test"`
+	StoreName       string   `env:"STORE_NAME"`
+	TestURLTemplate string   `env:"TEST_URL_TEMPLATE"`
+	Mention         string   `env:"MENTION"`
+	SlackBotToken   string   `env:"SLACK_BOT_TOKEN"`
+	SlackChannel    string   `env:"SLACK_CHANNEL"`
 }
 
 // secretFallbacks are the plain environment variables read for the two
 // secrets when their inputs are absent, as the older .env setup named them.
-var secretFallbacks = []string{"INTELLIGEMS_API_KEY", "SLACK_WEBHOOK_URL"}
+var secretFallbacks = []string{"INTELLIGEMS_API_KEY", "SLACK_WEBHOOK_URL", "SLACK_BOT_TOKEN"}
 
 // thresholds returns the health thresholds the inputs describe.
 func (c config) thresholds() health.Thresholds {
@@ -54,7 +60,7 @@ func (c config) thresholds() health.Thresholds {
 		ConversionDrop: float64(c.ConversionDrop),
 		MinConfidence:  float64(c.MinConfidence),
 		SRMThreshold:   float64(c.SRMThreshold),
-		Primary:        health.PrimaryMetric(c.PrimaryMetric),
+		Primary:        c.PrimaryMetric.primary(),
 		MinRuntime:     time.Duration(float64(c.MinRuntimeDays) * 24 * float64(time.Hour)),
 		MDE:            float64(c.MDE),
 	}
@@ -145,18 +151,60 @@ func (c config) validate() []error {
 		errs = append(errs, errors.New("intelligems-api-key is required: "+
 			"pass your Intelligems External API key from a repository secret"))
 	}
-	needWebhook := !bool(c.DryRun) && c.NotifyOn != notifyNever
+	errs = append(errs, c.validateSlack()...)
+	if err := checkAPIURL(c.APIURL); err != nil {
+		errs = append(errs, err)
+	}
+	if c.TestURLTemplate != "" {
+		if err := slack.ValidateTestURLTemplate(c.TestURLTemplate); err != nil {
+			errs = append(errs, fmt.Errorf("test-url-template: %w", err))
+		}
+	}
+	if c.Mention != "" {
+		if _, err := slack.ParseMention(c.Mention); err != nil {
+			errs = append(errs, fmt.Errorf("mention: %w", err))
+		}
+	}
+	if n := len([]rune(c.StoreName)); n > 100 {
+		errs = append(errs, fmt.Errorf("store-name must be at most 100 characters, got %d", n))
+	}
+	return errs
+}
+
+// validateSlack checks the Slack destination: exactly one of an incoming
+// webhook or a bot token with a channel, unless nothing will be posted.
+func (c config) validateSlack() []error {
+	var errs []error
+	posting := !bool(c.DryRun) && c.NotifyOn != notifyNever
 	switch {
-	case c.WebhookURL == "" && needWebhook:
-		errs = append(errs, errors.New("slack-webhook-url is required unless dry-run is true "+
-			"or notify-on is never: pass a Slack incoming webhook URL from a repository secret"))
-	case c.WebhookURL != "":
+	case c.WebhookURL != "" && c.SlackBotToken != "":
+		errs = append(errs, errors.New("give either slack-webhook-url or slack-bot-token, not both"))
+	case c.WebhookURL == "" && c.SlackBotToken == "" && posting:
+		errs = append(errs, errors.New("slack-webhook-url or slack-bot-token is required unless dry-run "+
+			"is true or notify-on is never: pass a Slack incoming webhook URL, or a bot token and "+
+			"slack-channel, from repository secrets"))
+	}
+	if c.WebhookURL != "" {
 		if err := slack.ValidateWebhookURL(c.WebhookURL); err != nil {
 			errs = append(errs, fmt.Errorf("slack-webhook-url: %w", err))
 		}
 	}
-	if err := checkAPIURL(c.APIURL); err != nil {
-		errs = append(errs, err)
+	if c.SlackBotToken != "" {
+		if err := slack.ValidateBotToken(c.SlackBotToken); err != nil {
+			errs = append(errs, fmt.Errorf("slack-bot-token: %w", err))
+		}
+	}
+	switch {
+	case c.SlackBotToken != "" && c.SlackChannel == "":
+		errs = append(errs, errors.New("slack-channel is required with slack-bot-token: "+
+			"a channel ID such as C0123456789, or #name"))
+	case c.SlackChannel != "" && c.SlackBotToken == "":
+		errs = append(errs, errors.New("slack-channel is used only with slack-bot-token; "+
+			"an incoming webhook always posts to its own channel"))
+	case c.SlackChannel != "":
+		if err := slack.ValidateChannel(c.SlackChannel); err != nil {
+			errs = append(errs, fmt.Errorf("slack-channel: %w", err))
+		}
 	}
 	return errs
 }
@@ -281,8 +329,9 @@ func (z zone) location() *time.Location {
 	return loc
 }
 
-// metric is the primary-metric input.
-type metric health.PrimaryMetric
+// metric is the primary-metric input: auto or a metric name. It is a
+// string, not a struct, so that envconfig names the input in its errors.
+type metric string
 
 // metricNames maps every accepted spelling to its metric: our names and the
 // Intelligems analytics keys.
@@ -298,17 +347,21 @@ var metricNames = map[string]health.MetricID{
 // EnvDecode accepts auto or a metric name.
 func (m *metric) EnvDecode(_ context.Context, val string) error {
 	v := strings.ToLower(val)
-	if v == "auto" {
-		*m = metric{Auto: true}
-		return nil
-	}
-	id, ok := metricNames[v]
-	if !ok {
+	if _, ok := metricNames[v]; !ok && v != "auto" {
 		return &valueError{fmt.Sprintf("must be auto, conversion-rate, revenue-per-visitor or "+
 			"average-order-value, got %q", val)}
 	}
-	*m = metric{Metric: id}
+	*m = metric(v)
 	return nil
+}
+
+// primary returns the choice the input describes; auto when unset.
+func (m metric) primary() health.PrimaryMetric {
+	id, ok := metricNames[string(m)]
+	if !ok {
+		return health.PrimaryMetric{Auto: true}
+	}
+	return health.PrimaryMetric{Metric: id}
 }
 
 // days is a number of days, 0 or more; fractions are allowed.
@@ -336,4 +389,23 @@ func (d *duration) EnvDecode(_ context.Context, val string) error {
 	}
 	*d = duration(v)
 	return nil
+}
+
+// style is the message-style input.
+type style string
+
+// The values of message-style.
+const (
+	stylePerTest style = "per-test"
+	styleDigest  style = "digest"
+)
+
+// EnvDecode accepts per-test or digest.
+func (s *style) EnvDecode(_ context.Context, val string) error {
+	switch v := style(strings.ToLower(val)); v {
+	case stylePerTest, styleDigest:
+		*s = v
+		return nil
+	}
+	return &valueError{fmt.Sprintf("must be per-test or digest, got %q", val)}
 }

@@ -15,7 +15,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], env{getenv: os.Getenv, stdout: os.Stdout, now: time.Now})
+	err := run(ctx, os.Args[1:], env{
+		getenv: os.Getenv, stdout: os.Stdout, now: time.Now, pace: time.Second,
+	})
 	stop()
 	if err != nil {
 		os.Exit(1)

@@ -19,7 +19,7 @@ type unhealthyTest struct {
 // outputs returns the step outputs by name. unhealthy-tests is compact
 // JSON: it has no raw line breaks, so a test name can never end the
 // runner's heredoc value early or add an output of its own.
-func outputs(results []health.Result) (map[string]string, error) {
+func outputs(results []health.Result, messageTS string) (map[string]string, error) {
 	list := []unhealthyTest{}
 	for _, r := range results {
 		if r.Verdict.NeedsAttention() && r.Verdict != health.Error {
@@ -35,13 +35,16 @@ func outputs(results []health.Result) (map[string]string, error) {
 	unhealthy, errs := countUnhealthy(results), countVerdict(results, health.Error)
 	healthy := len(results) - unhealthy - errs
 	return map[string]string{
-		"unhealthy-tests": string(b),
-		"unhealthy-count": strconv.Itoa(unhealthy),
-		"healthy-count":   strconv.Itoa(healthy),
-		"checked-count":   strconv.Itoa(unhealthy + healthy),
-		"error-count":     strconv.Itoa(errs),
+		"unhealthy-tests":  string(b),
+		"unhealthy-count":  strconv.Itoa(unhealthy),
+		"healthy-count":    strconv.Itoa(healthy),
+		"checked-count":    strconv.Itoa(unhealthy + healthy),
+		"error-count":      strconv.Itoa(errs),
+		"slack-message-ts": messageTS,
 	}, nil
 }
 
 // outputNames lists the outputs in the order they are written.
-var outputNames = []string{"unhealthy-tests", "unhealthy-count", "healthy-count", "checked-count", "error-count"}
+var outputNames = []string{
+	"unhealthy-tests", "unhealthy-count", "healthy-count", "checked-count", "error-count", "slack-message-ts",
+}

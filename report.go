@@ -19,7 +19,7 @@ func (c *checker) report(results []health.Result) []error {
 		failures = append(failures, fmt.Errorf("write the job summary: %w", err))
 	}
 
-	outs, err := outputs(results)
+	outs, err := outputs(results, c.messageTS)
 	if err != nil {
 		return append(failures, err)
 	}

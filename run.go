@@ -23,6 +23,23 @@ type env struct {
 	getenv func(string) string
 	stdout io.Writer
 	now    func() time.Time
+	pace   time.Duration // the gap between Slack posts after the first few
+
+	// Tests shorten the per-request limits and point the bot at a local
+	// Slack API; zero values mean the defaults.
+	apiTimeout, slackTimeout time.Duration
+	slackAPI                 string
+}
+
+// withDefaults fills in the per-request limits.
+func (e env) withDefaults() env {
+	if e.apiTimeout == 0 {
+		e.apiTimeout = apiTimeout
+	}
+	if e.slackTimeout == 0 {
+		e.slackTimeout = slackTimeout
+	}
+	return e
 }
 
 // Per-request limits. A hung server costs one attempt, not the run.
@@ -69,7 +86,7 @@ func run(ctx context.Context, args []string, e env) error {
 // maskSecrets tells the runner to hide both secrets from the log from now
 // on, before anything could print them.
 func maskSecrets(action *githubactions.Action, cfg config) {
-	for _, s := range []string{cfg.APIKey, cfg.WebhookURL} {
+	for _, s := range []string{cfg.APIKey, cfg.WebhookURL, cfg.SlackBotToken} {
 		if s != "" {
 			action.AddMask(s)
 		}
@@ -81,31 +98,56 @@ type checker struct {
 	action *githubactions.Action
 	cfg    config
 	api    *intelligems.Client
-	hook   *slack.Webhook   // nil when nothing is posted
+	hook   *slack.Webhook   // set when posting through a webhook
+	bot    *slack.Bot       // set when posting with a bot token
+	pace   time.Duration    // the gap between Slack posts after the first few
 	now    time.Time        // the time of the check, shown to people
 	clock  func() time.Time // the running clock, for the deadline
 
-	deadline time.Time // when the run must end, from the timeout input
-	listErr  error     // why the running tests could not be listed, if so
+	deadline  time.Time // when the run must end, from the timeout input
+	mention   string    // the mention input in Slack's syntax
+	runURL    string    // the workflow run, when running in Actions
+	listErr   error     // why the running tests could not be listed, if so
+	messageTS string    // the parent message a bot posted, if any
 }
 
 // newChecker builds the API client and the Slack sender from the inputs.
 func newChecker(action *githubactions.Action, cfg config, e env) (*checker, error) {
-	c := &checker{action: action, cfg: cfg, now: e.now(), clock: e.now}
+	e = e.withDefaults()
+	c := &checker{action: action, cfg: cfg, now: e.now(), clock: e.now, pace: e.pace}
+	c.mention, _ = slack.ParseMention(cfg.Mention) // checked with the inputs
+	c.runURL = runURL(e.getenv)
 	c.deadline = c.now.Add(time.Duration(cfg.Timeout))
 	api, err := intelligems.NewClient(cfg.APIURL, cfg.APIKey,
-		intelligems.WithHTTPClient(&http.Client{Timeout: apiTimeout}),
+		intelligems.WithHTTPClient(&http.Client{Timeout: e.apiTimeout}),
 		intelligems.WithClock(e.now),
 		intelligems.WithWaitHook(c.logAPIWait))
 	if err != nil {
 		return nil, fmt.Errorf("set up the Intelligems client: %w", err)
 	}
 	c.api = api
-	if !bool(cfg.DryRun) && cfg.NotifyOn != notifyNever {
-		c.hook = slack.NewWebhook(cfg.WebhookURL, &http.Client{Timeout: slackTimeout},
-			slack.WithWaitHook(c.logSlackWait))
+	if bool(cfg.DryRun) || cfg.NotifyOn == notifyNever {
+		return c, nil
 	}
+	if cfg.SlackBotToken != "" {
+		c.bot = slack.NewBot(cfg.SlackBotToken, cfg.SlackChannel,
+			slack.WithBotHTTPClient(&http.Client{Timeout: e.slackTimeout}),
+			slack.WithBotWaitHook(c.logSlackWait), slack.WithAPIURL(e.slackAPI))
+		return c, nil
+	}
+	c.hook = slack.NewWebhook(cfg.WebhookURL, &http.Client{Timeout: e.slackTimeout},
+		slack.WithWaitHook(c.logSlackWait))
 	return c, nil
+}
+
+// runURL links the workflow run from the runner's variables, or is empty
+// outside Actions.
+func runURL(getenv func(string) string) string {
+	server, repo, id := getenv("GITHUB_SERVER_URL"), getenv("GITHUB_REPOSITORY"), getenv("GITHUB_RUN_ID")
+	if server == "" || repo == "" || id == "" {
+		return ""
+	}
+	return server + "/" + repo + "/actions/runs/" + id
 }
 
 // check lists the running tests, assesses each, notifies, and reports.
@@ -124,13 +166,23 @@ func (c *checker) check(ctx context.Context) error {
 		c.action.Infof("Found %d running %s", len(exps), plural(len(exps), "test", "tests"))
 	}
 
-	results := c.assessAll(ctx, exps)
+	var feed chan slack.Message
+	posted := make(chan []error, 1)
+	if c.streams() {
+		feed = make(chan slack.Message, len(exps))
+		go func() { posted <- c.postStream(ctx, feed) }()
+	}
+	results := c.assessAll(ctx, exps, feed)
+	if feed != nil {
+		failures = append(failures, <-posted...)
+	} else {
+		failures = append(failures, c.notify(ctx, results)...)
+	}
 	for _, r := range results {
 		if r.Verdict == health.Error {
 			failures = append(failures, fmt.Errorf("check %q: %w", r.Test.Name, r.Err))
 		}
 	}
-	failures = append(failures, c.notify(ctx, results)...)
 	failures = append(failures, c.report(results)...)
 
 	if n := countUnhealthy(results); n > 0 && bool(c.cfg.FailOnUnhealthy) {

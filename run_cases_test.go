@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -90,7 +91,7 @@ func TestRunCases(t *testing.T) {
 			name:    "all good, one message each",
 			posts:   3,
 			outputs: map[string]string{"checked-count": "3", "unhealthy-count": "2", "healthy-count": "1", "error-count": "0"},
-			log:     []string{"Found 3 running tests", "[3/3]", "Posted 3 Slack messages"},
+			log:     []string{"Found 3 running tests", "[3/3]", "Posted 3 of 3 Slack messages"},
 		},
 		{
 			name:    "one test vanishes between listing and fetching",
@@ -121,7 +122,7 @@ func TestRunCases(t *testing.T) {
 			failed:  true,
 			posts:   3,
 			outputs: map[string]string{"checked-count": "3"},
-			log:     []string{"no_service", "Posted 2 Slack messages"},
+			log:     []string{"no_service", "Posted 2 of 3 Slack messages"},
 		},
 		{
 			name:    "notify only about tests that need attention",
@@ -142,7 +143,8 @@ func TestRunCases(t *testing.T) {
 			with:    map[string]string{"INPUT_DRY-RUN": "true", "INPUT_SLACK-WEBHOOK-URL": ""},
 			posts:   0,
 			outputs: map[string]string{"checked-count": "3"},
-			log:     []string{"::group::Slack message (dry run): Homepage Hero Layout - 3 way", `"blocks": [`},
+			log: []string{"::group::Slack message (dry run): 🔴 Homepage Hero Layout - 3 way", `"blocks": [`,
+				"Preview: https://app.slack.com/block-kit-builder/#"},
 		},
 		{
 			name:    "never notify needs no webhook",
@@ -219,4 +221,22 @@ func TestRunCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestDemoUnderTheRunner(t *testing.T) {
+	t.Parallel()
+
+	// A workflow step "uses: ./" with "args: -demo": the runner names its
+	// own files, and the demo writes its outputs there.
+	e := newRunnerEnv(t, map[string]string{"INPUT_FAIL-ON-UNHEALTHY": "false"})
+	var stdout strings.Builder
+	err := run(t.Context(), []string{"-demo"}, env{getenv: e.getenv, stdout: &stdout, now: func() time.Time { return fixtureNow }})
+
+	require.NoError(t, err, stdout.String())
+	outs := parseOutputs(t, e.output)
+	assert.Equal(t, "9", outs["checked-count"], "three samples and six generated tests")
+	assert.NotEqual(t, "0", outs["unhealthy-count"])
+	summaryMD, _ := os.ReadFile(e.summary)
+	assert.Contains(t, string(summaryMD), "Homepage Hero Layout - 3 way")
+	assert.NotContains(t, stdout.String(), "===== GITHUB_OUTPUT", "the runner shows its own files")
 }
