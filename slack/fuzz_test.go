@@ -67,4 +67,3 @@ func FuzzRenderName(f *testing.F) {
 		}
 	})
 }
-
