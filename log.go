@@ -93,3 +93,12 @@ func percent(f health.Float) string {
 	}
 	return fmt.Sprintf("%.2f%%", f.Value*100)
 }
+
+// logStats sums up the run's traffic with the Intelligems API, so that a
+// slow run can be told apart from a rate-limited one.
+func (c *checker) logStats() {
+	s := c.api.Stats()
+	c.action.Infof("Intelligems API: %d %s, %d %s, %d rate-limit %s (429), paused %s in all",
+		s.Requests, plural(s.Requests, "request", "requests"), s.Retries, plural(s.Retries, "retry", "retries"),
+		s.RateLimited, plural(s.RateLimited, "answer", "answers"), s.Paused.Round(100*time.Millisecond))
+}

@@ -69,9 +69,7 @@ func run(ctx context.Context, args []string, e env) error {
 	cfg, err := loadConfig(ctx, e.getenv)
 	maskSecrets(action, cfg)
 	if err != nil {
-		for _, msg := range strings.Split(err.Error(), "\n") {
-			action.WithFieldsMap(map[string]string{"title": "Invalid input"}).Errorf("%s", msg)
-		}
+		reportInvalidInputs(action, cfg, e, err)
 		return errConfig
 	}
 
@@ -81,6 +79,19 @@ func run(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	return c.check(ctx)
+}
+
+// reportInvalidInputs annotates each bad input and still writes the summary
+// and the outputs, so that the run's page says what to fix and later steps
+// find every output they read. The messages never quote a secret.
+func reportInvalidInputs(action *githubactions.Action, cfg config, e env, err error) {
+	msgs := strings.Split(err.Error(), "\n")
+	for _, msg := range msgs {
+		action.WithFieldsMap(map[string]string{"title": "Invalid input"}).Errorf("%s", oneLine(msg))
+	}
+	c := &checker{action: action, cfg: cfg, now: e.now()}
+	c.stopped = append([]string{"The check did not run because of invalid inputs:"}, msgs...)
+	c.report(nil)
 }
 
 // maskSecrets tells the runner to hide both secrets from the log from now
@@ -107,7 +118,7 @@ type checker struct {
 	deadline  time.Time // when the run must end, from the timeout input
 	mention   string    // the mention input in Slack's syntax
 	runURL    string    // the workflow run, when running in Actions
-	listErr   error     // why the running tests could not be listed, if so
+	stopped   []string  // why the check stopped early, if it did
 	messageTS string    // the parent message a bot posted, if any
 }
 
@@ -159,9 +170,10 @@ func (c *checker) check(ctx context.Context) error {
 	var failures []error
 	exps, err := c.api.ListRunning(ctx)
 	if err != nil {
-		c.listErr = fmt.Errorf("list running tests: %w", err)
-		c.action.Errorf("%s", oneLine(c.listErr.Error()))
-		failures = append(failures, c.listErr)
+		err = fmt.Errorf("list running tests: %w", err)
+		c.action.Errorf("%s", oneLine(err.Error()))
+		c.stopped = append(c.stopped, "The running tests could not be listed: "+err.Error())
+		failures = append(failures, err)
 	} else {
 		c.action.Infof("Found %d running %s", len(exps), plural(len(exps), "test", "tests"))
 	}
@@ -183,6 +195,7 @@ func (c *checker) check(ctx context.Context) error {
 			failures = append(failures, fmt.Errorf("check %q: %w", r.Test.Name, r.Err))
 		}
 	}
+	c.logStats()
 	failures = append(failures, c.report(results)...)
 
 	if n := countUnhealthy(results); n > 0 && bool(c.cfg.FailOnUnhealthy) {

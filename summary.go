@@ -12,15 +12,19 @@ import (
 // step, above which the runner drops the whole summary.
 const summaryLimit = 900 << 10
 
-// summary renders the job summary: a line of totals, one table row per test,
-// then the detail of each test, worst first. Detail that would pass
+// summary renders the job summary: a line of totals, why the check stopped
+// early if it did, one table row per test, then the detail of each test,
+// worst first. Detail that would pass
 // summaryLimit is left out with a note; the table is always whole.
-func summary(results []health.Result, now time.Time, loc *time.Location, listErr error) string {
+func summary(results []health.Result, now time.Time, loc *time.Location, stopped []string) string {
 	var b strings.Builder
 	b.WriteString("## Intelligems test health\n\n")
 	fmt.Fprintf(&b, "Checked %s: %s\n\n", now.In(loc).Format("2006-01-02 15:04 MST"), tally(results))
-	if listErr != nil {
-		fmt.Fprintf(&b, "> ❌ The running tests could not be listed: %s\n\n", md(listErr.Error()))
+	for _, s := range stopped {
+		fmt.Fprintf(&b, "> ❌ %s\n>\n", md(s))
+	}
+	if len(stopped) > 0 {
+		b.WriteString("\n")
 	}
 	if len(results) == 0 {
 		b.WriteString("No running experiments were found.\n")
