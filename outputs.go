@@ -14,6 +14,11 @@ type unhealthyTest struct {
 	Name    string   `json:"name"`
 	Verdict string   `json:"verdict"`
 	Issues  []string `json:"issues"`
+	// DaysToDecision is the estimated days until the test can be decided
+	// (0 once it has its sample), or null when it cannot be estimated.
+	DaysToDecision *int `json:"daysToDecision"`
+	// Underpowered reports a test that will not reach its sample in time.
+	Underpowered bool `json:"underpowered"`
 }
 
 // outputs returns the step outputs by name. unhealthy-tests is compact
@@ -23,9 +28,14 @@ func outputs(results []health.Result, messageTS string) (map[string]string, erro
 	list := []unhealthyTest{}
 	for _, r := range results {
 		if r.Verdict.NeedsAttention() && r.Verdict != health.Error {
-			list = append(list, unhealthyTest{
+			u := unhealthyTest{
 				ID: r.Test.ID, Name: r.Test.Name, Verdict: r.Verdict.String(), Issues: r.Issues,
-			})
+				Underpowered: r.Decision.Underpowered,
+			}
+			if r.Decision.Known {
+				u.DaysToDecision = &r.Decision.DaysRemaining
+			}
+			list = append(list, u)
 		}
 	}
 	b, err := json.Marshal(list)
