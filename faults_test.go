@@ -79,6 +79,7 @@ func TestFaultMatrix(t *testing.T) {
 		key       string
 		with      map[string]string
 		clock     func() time.Time
+		slow      bool // requests may take as long as the run allows
 		failed    bool
 		delivered int
 		outputs   map[string]string
@@ -104,7 +105,7 @@ func TestFaultMatrix(t *testing.T) {
 			failed:    true,
 			outputs:   map[string]string{"checked-count": "0", "error-count": "0", "unhealthy-tests": "[]"},
 			log:       []string{"401 Unauthorized"},
-			delivered: 0,
+			delivered: 1, // the message that the check could not run
 		},
 		{
 			name:      "broken JSON for one test",
@@ -166,6 +167,22 @@ func TestFaultMatrix(t *testing.T) {
 			outputs:   map[string]string{"checked-count": "8"},
 		},
 		{
+			name: "every test hangs until the run's timeout",
+			apiOpts: func() []intelligemstest.Option {
+				var opts []intelligemstest.Option
+				for i := range tests {
+					opts = append(opts, intelligemstest.WithFault(experimentID(t, gen(), i), intelligemstest.Fault{Hang: time.Minute}))
+				}
+				return opts
+			}(),
+			with:      map[string]string{"INPUT_TIMEOUT": "10s"},
+			slow:      true,
+			failed:    true,
+			delivered: tests, // the reserve leaves time to say so in Slack
+			outputs:   map[string]string{"checked-count": "0", "error-count": "8"},
+			log:       []string{"not checked: the run was near its 10s timeout"},
+		},
+		{
 			name:      "the whole-run deadline",
 			clock:     jumpingClock(2 * time.Minute),
 			failed:    true,
@@ -201,12 +218,19 @@ func TestFaultMatrix(t *testing.T) {
 				"INPUT_SLACK-WEBHOOK-URL":   hook.URL(),
 				"INPUT_API-URL":             api.URL(),
 			}
+			for k, v := range tc.with {
+				with[k] = v
+			}
 			e := newRunnerEnv(t, with)
+			requestTimeout := 500 * time.Millisecond
+			if tc.slow {
+				requestTimeout = time.Minute
+			}
 
 			var stdout bytes.Buffer
 			err := run(context.Background(), nil, env{
 				getenv: e.getenv, stdout: &stdout, now: clock,
-				apiTimeout: 500 * time.Millisecond, slackTimeout: 500 * time.Millisecond,
+				apiTimeout: requestTimeout, slackTimeout: 500 * time.Millisecond,
 			})
 			log := stdout.String()
 

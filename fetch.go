@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ighealth/intelligems-health-action/health"
@@ -15,12 +16,31 @@ import (
 // API has tokens to spare.
 const workers = 4
 
+// assessAndStream assesses every test and, when messages are streamed,
+// posts each one as its test finishes. Fetching uses readCtx, posting ctx.
+func (c *checker) assessAndStream(ctx, readCtx context.Context, exps []intelligems.Experience) ([]health.Result, []error) {
+	if !c.streams() {
+		return c.assessAll(readCtx, exps, nil), nil
+	}
+	feed := make(chan post, len(exps))
+	posted := make(chan []error, 1)
+	go func() { posted <- c.postStream(ctx, feed) }()
+	results := c.assessAll(readCtx, exps, feed)
+	return results, <-posted
+}
+
+// post is one message waiting to be sent, with the test it is about.
+type post struct {
+	name string
+	msg  slack.Message
+}
+
 // assessAll fetches the analytics of every test, a few at a time, and
 // assesses each. Results keep the order of exps; the log gets one line per
 // test as it finishes, with progress, and the detail in a group. When feed
 // is not nil, each finished test's message is sent on it if notify-on
 // selects the test, and feed is closed at the end.
-func (c *checker) assessAll(ctx context.Context, exps []intelligems.Experience, feed chan<- slack.Message) []health.Result {
+func (c *checker) assessAll(ctx context.Context, exps []intelligems.Experience, feed chan<- post) []health.Result {
 	if feed != nil {
 		defer close(feed)
 	}
@@ -45,7 +65,7 @@ func (c *checker) assessAll(ctx context.Context, exps []intelligems.Experience, 
 		i := <-done
 		c.logResult(n, len(exps), results[i])
 		if feed != nil && c.selects(results[i]) {
-			feed <- slack.Render(results[i], c.renderOptions())
+			feed <- post{name: results[i].Test.Name, msg: slack.Render(results[i], c.renderOptions())}
 		}
 	}
 	return results
@@ -55,15 +75,41 @@ func (c *checker) assessAll(ctx context.Context, exps []intelligems.Experience, 
 // becomes an Error result, so the test is still reported; so does a test
 // left unchecked because the run is near its deadline.
 func (c *checker) assess(ctx context.Context, e intelligems.Experience) health.Result {
-	if left := c.deadline.Sub(c.clock()); left < c.reserve() {
-		err := fmt.Errorf("not checked: the run was near its %s timeout", time.Duration(c.cfg.Timeout))
-		return health.Failed(toTest(e, nil), err, c.now)
+	notChecked := fmt.Errorf("not checked: the run was near its %s timeout", time.Duration(c.cfg.Timeout))
+	if left := c.deadline.Sub(c.clock()); left < c.reserve() || ctx.Err() != nil {
+		return health.Failed(toTest(e, nil), notChecked, c.now)
 	}
 	a, err := c.api.Analytics(ctx, e.ID)
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return health.Failed(toTest(e, nil), fmt.Errorf("%w (%v)", notChecked, err), c.now)
+	case err != nil:
 		return health.Failed(toTest(e, nil), err, c.now)
 	}
+	if missing := missingRows(e, a); missing != nil {
+		return health.Failed(toTest(e, nil), missing, c.now)
+	}
 	return health.Assess(toTest(e, a), c.cfg.thresholds(), c.now)
+}
+
+// missingRows reports arms that the analytics have no figures for although
+// the test has figures for others: a join that fails would otherwise read
+// as an arm with no traffic.
+func missingRows(e intelligems.Experience, a *intelligems.Analytics) error {
+	if len(a.Rows) == 0 {
+		return nil
+	}
+	var names []string
+	for _, v := range e.Variations {
+		if _, ok := a.Row(v.ID); !ok {
+			names = append(names, fmt.Sprintf("%q", v.Name))
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the analytics have no figures for %s; the test may have changed since it was listed",
+		strings.Join(names, ", "))
 }
 
 // reserve is the time kept back at the end of the run for posting to

@@ -157,12 +157,12 @@ func (c config) validate() []error {
 	}
 	if c.TestURLTemplate != "" {
 		if err := slack.ValidateTestURLTemplate(c.TestURLTemplate); err != nil {
-			errs = append(errs, fmt.Errorf("test-url-template: %w", err))
+			errs = append(errs, fmt.Errorf("test-url-template %w", err))
 		}
 	}
 	if c.Mention != "" {
 		if _, err := slack.ParseMention(c.Mention); err != nil {
-			errs = append(errs, fmt.Errorf("mention: %w", err))
+			errs = append(errs, fmt.Errorf("mention %w", err))
 		}
 	}
 	if n := len([]rune(c.StoreName)); n > 100 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/ighealth/intelligems-health-action/health"
 	"github.com/ighealth/intelligems-health-action/slack"
@@ -43,6 +44,12 @@ func (c *checker) notify(ctx context.Context, results []health.Result) []error {
 	return c.postEach(ctx, c.messages(selected))
 }
 
+// threaded reports whether messages go out as a thread under the digest:
+// with a bot token, in a real run or a dry run.
+func (c *checker) threaded() bool {
+	return c.cfg.SlackBotToken != ""
+}
+
 // renderOptions are the message settings the inputs describe.
 func (c *checker) renderOptions() slack.Options {
 	return slack.Options{
@@ -56,9 +63,14 @@ func (c *checker) renderOptions() slack.Options {
 	}
 }
 
-// messages renders the selected results in the chosen style.
+// messages renders the selected results in the chosen style; with a bot
+// token, as the thread it would post.
 func (c *checker) messages(selected []health.Result) []slack.Message {
 	opts := c.renderOptions()
+	if c.threaded() {
+		parent, replies := c.thread(selected)
+		return append([]slack.Message{parent}, replies...)
+	}
 	if c.cfg.MessageStyle == styleDigest {
 		return slack.RenderDigest(selected, opts)
 	}
@@ -71,9 +83,9 @@ func (c *checker) messages(selected []health.Result) []slack.Message {
 
 // postEach sends messages through the webhook in order, paced.
 func (c *checker) postEach(ctx context.Context, msgs []slack.Message) []error {
-	feed := make(chan slack.Message, len(msgs))
+	feed := make(chan post, len(msgs))
 	for _, m := range msgs {
-		feed <- m
+		feed <- post{msg: m}
 	}
 	close(feed)
 	return c.postStream(ctx, feed)
@@ -81,19 +93,20 @@ func (c *checker) postEach(ctx context.Context, msgs []slack.Message) []error {
 
 // postStream sends messages through the webhook as they arrive, paced,
 // until feed is closed. A refused post is reported and the rest still go.
-func (c *checker) postStream(ctx context.Context, feed <-chan slack.Message) []error {
+func (c *checker) postStream(ctx context.Context, feed <-chan post) []error {
 	var failures []error
 	p := newPacer(c.clock, c.pace, postBurst)
 	sent, n := 0, 0
 	for m := range feed {
 		n++
-		if err := p.wait(ctx); err != nil {
-			failures = append(failures, fmt.Errorf("post message %d to Slack: %w", n, err))
-			continue
+		err := p.wait(ctx)
+		if err == nil {
+			err = c.hook.Post(ctx, m.msg)
 		}
-		if err := c.hook.Post(ctx, m); err != nil {
-			err = fmt.Errorf("post message %d to Slack: %w", n, err)
+		if err != nil {
+			err = fmt.Errorf("post %s to Slack: %w", m.about(n), deadlineText(ctx, err, c.cfg.Timeout))
 			c.action.Errorf("%s", oneLine(err.Error()))
+			c.problems = append(c.problems, err.Error())
 			failures = append(failures, err)
 			continue
 		}
@@ -101,6 +114,23 @@ func (c *checker) postStream(ctx context.Context, feed <-chan slack.Message) []e
 	}
 	c.action.Infof("Posted %d of %d Slack %s", sent, n, plural(n, "message", "messages"))
 	return failures
+}
+
+// about names the message for errors: its test, or its place.
+func (p post) about(n int) string {
+	if p.name != "" {
+		return fmt.Sprintf("the message about %q", p.name)
+	}
+	return fmt.Sprintf("message %d", n)
+}
+
+// deadlineText replaces Go's "context deadline exceeded" with words that
+// say what happened, when the run's timeout is why err happened.
+func deadlineText(ctx context.Context, err error, timeout duration) error {
+	if ctx.Err() == nil {
+		return err
+	}
+	return fmt.Errorf("the run reached its %s timeout before it was sent", time.Duration(timeout))
 }
 
 // streams reports whether each test's message is posted as soon as the
@@ -116,6 +146,24 @@ func (c *checker) streams() bool {
 // as a reply in its thread. Only the parent carries the mention, so that
 // the replies do not notify again.
 func (c *checker) postThread(ctx context.Context, selected []health.Result) []error {
+	parent, replies := c.thread(selected)
+	ts, err := c.bot.PostThread(ctx, c.cfg.SlackChannel, parent, replies)
+	c.messageTS = ts
+	if err != nil {
+		err = fmt.Errorf("post to Slack channel %s: %w", c.cfg.SlackChannel,
+			deadlineText(ctx, err, c.cfg.Timeout))
+		c.action.Errorf("%s", oneLine(err.Error()))
+		c.problems = append(c.problems, err.Error())
+		return []error{err}
+	}
+	c.action.Infof("Posted a thread of %d Slack messages to %s", 1+len(replies), c.cfg.SlackChannel)
+	return nil
+}
+
+// thread renders the digest as the parent and each test's detail as a
+// reply. Only the parent carries the mention, so that the replies do not
+// notify again.
+func (c *checker) thread(selected []health.Result) (slack.Message, []slack.Message) {
 	opts := c.renderOptions()
 	digest := slack.RenderDigest(selected, opts)
 	replies := append([]slack.Message(nil), digest[1:]...)
@@ -123,16 +171,7 @@ func (c *checker) postThread(ctx context.Context, selected []health.Result) []er
 	for _, r := range selected {
 		replies = append(replies, slack.Render(r, opts))
 	}
-
-	ts, err := c.bot.PostThread(ctx, c.cfg.SlackChannel, digest[0], replies)
-	c.messageTS = ts
-	if err != nil {
-		err = fmt.Errorf("post to Slack channel %s: %w", c.cfg.SlackChannel, err)
-		c.action.Errorf("%s", oneLine(err.Error()))
-		return []error{err}
-	}
-	c.action.Infof("Posted a thread of %d Slack messages to %s", 1+len(replies), c.cfg.SlackChannel)
-	return nil
+	return digest[0], replies
 }
 
 // selects reports whether notify-on asks for a message about r.

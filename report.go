@@ -10,7 +10,7 @@ import (
 // runner, where the files are not named, it prints both to the log instead.
 func (c *checker) report(results []health.Result) []error {
 	var failures []error
-	md := summary(results, c.now, c.cfg.Timezone.location(), c.stopped)
+	md := summary(results, c.now, c.cfg.Timezone.location(), c.problems)
 	if c.action.Getenv("GITHUB_STEP_SUMMARY") == "" {
 		c.action.Group("Job summary (GITHUB_STEP_SUMMARY is not set)")
 		c.action.Infof("%s", md)

@@ -90,7 +90,7 @@ func reportInvalidInputs(action *githubactions.Action, cfg config, e env, err er
 		action.WithFieldsMap(map[string]string{"title": "Invalid input"}).Errorf("%s", oneLine(msg))
 	}
 	c := &checker{action: action, cfg: cfg, now: e.now()}
-	c.stopped = append([]string{"The check did not run because of invalid inputs:"}, msgs...)
+	c.problems = append([]string{"The check did not run because of invalid inputs:"}, msgs...)
 	c.report(nil)
 }
 
@@ -118,7 +118,7 @@ type checker struct {
 	deadline  time.Time // when the run must end, from the timeout input
 	mention   string    // the mention input in Slack's syntax
 	runURL    string    // the workflow run, when running in Actions
-	stopped   []string  // why the check stopped early, if it did
+	problems  []string  // what went wrong outside the tests: listing, delivery
 	messageTS string    // the parent message a bot posted, if any
 }
 
@@ -163,33 +163,29 @@ func runURL(getenv func(string) string) string {
 
 // check lists the running tests, assesses each, notifies, and reports.
 // Every failure is collected, so one bad test or post hides no other.
+//
+// The timeout bounds the whole run. Reading from Intelligems stops a
+// reserve before it, so that the messages about what was found, and about
+// what could not be checked in time, still reach Slack.
 func (c *checker) check(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(c.cfg.Timeout))
 	defer cancel()
+	readCtx, cancelRead := context.WithTimeout(ctx, time.Duration(c.cfg.Timeout)-c.reserve())
+	defer cancelRead()
 
 	var failures []error
-	exps, err := c.api.ListRunning(ctx)
+	exps, err := c.api.ListRunning(readCtx)
 	if err != nil {
-		err = fmt.Errorf("list running tests: %w", err)
-		c.action.Errorf("%s", oneLine(err.Error()))
-		c.stopped = append(c.stopped, "The running tests could not be listed: "+err.Error())
-		failures = append(failures, err)
+		failures = append(failures, c.listFailed(ctx, err))
 	} else {
 		c.action.Infof("Found %d running %s", len(exps), plural(len(exps), "test", "tests"))
 	}
 
-	var feed chan slack.Message
-	posted := make(chan []error, 1)
-	if c.streams() {
-		feed = make(chan slack.Message, len(exps))
-		go func() { posted <- c.postStream(ctx, feed) }()
+	results, posted := c.assessAndStream(ctx, readCtx, exps)
+	if !c.streams() {
+		posted = c.notify(ctx, results)
 	}
-	results := c.assessAll(ctx, exps, feed)
-	if feed != nil {
-		failures = append(failures, <-posted...)
-	} else {
-		failures = append(failures, c.notify(ctx, results)...)
-	}
+	failures = append(failures, posted...)
 	for _, r := range results {
 		if r.Verdict == health.Error {
 			failures = append(failures, fmt.Errorf("check %q: %w", r.Test.Name, r.Err))
@@ -199,7 +195,8 @@ func (c *checker) check(ctx context.Context) error {
 	failures = append(failures, c.report(results)...)
 
 	if n := countUnhealthy(results); n > 0 && bool(c.cfg.FailOnUnhealthy) {
-		err := fmt.Errorf("%d unhealthy %s and fail-on-unhealthy is true", n, plural(n, "test", "tests"))
+		err := fmt.Errorf("%d %s need attention (unhealthy or losing) and fail-on-unhealthy is true",
+			n, plural(n, "test", "tests"))
 		c.action.Errorf("%s", err)
 		failures = append(failures, err)
 	}
@@ -208,6 +205,43 @@ func (c *checker) check(ctx context.Context) error {
 			len(failures), plural(len(failures), "problem", "problems"))))
 	}
 	return errors.Join(failures...)
+}
+
+// listFailed reports that the running tests could not be listed, in the
+// log, the summary and, when messages are sent, in Slack, with a hint at
+// the likely cause.
+func (c *checker) listFailed(ctx context.Context, err error) error {
+	err = fmt.Errorf("list running tests: %w", err)
+	msg := "The running tests could not be listed: " + err.Error() + listHint(err)
+	c.action.Errorf("%s", oneLine(msg))
+	c.problems = append(c.problems, msg)
+	if c.hook != nil || c.bot != nil {
+		r := health.Failed(health.Test{Name: "Running tests"}, errors.New(msg), c.now)
+		c.problems = append(c.problems, errText(c.notify(ctx, []health.Result{r}))...)
+	}
+	return err
+}
+
+// listHint suggests what to check after a listing failure.
+func listHint(err error) string {
+	switch {
+	case intelligems.IsUnauthorized(err):
+		return " (check that intelligems-api-key holds a valid External API key for this store)"
+	case intelligems.IsNotFound(err):
+		return " (check api-url: it must include the API version, such as https://api.intelligems.io/v25-10-beta)"
+	case errors.Is(err, context.DeadlineExceeded):
+		return " (the run reached its timeout)"
+	}
+	return ""
+}
+
+// errText returns the text of each error.
+func errText(errs []error) []string {
+	out := make([]string, 0, len(errs))
+	for _, err := range errs {
+		out = append(out, err.Error())
+	}
+	return out
 }
 
 // countUnhealthy counts the results that need attention for what was

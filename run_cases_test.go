@@ -107,10 +107,10 @@ func TestRunCases(t *testing.T) {
 			name:    "wrong key stops the listing but still reports",
 			key:     "not-the-key",
 			failed:  true,
-			posts:   0,
+			posts:   1, // a message that the check could not run
 			outputs: map[string]string{"checked-count": "0", "unhealthy-count": "0", "unhealthy-tests": "[]"},
 			log:     []string{"list running tests", "401"},
-			summary: []string{"could not be listed", "No running experiments were found"},
+			summary: []string{"could not be listed", "check that intelligems-api-key holds a valid External API key"},
 		},
 		{
 			name: "a refused post hides no other",
@@ -137,14 +137,14 @@ func TestRunCases(t *testing.T) {
 			failed:  true,
 			posts:   3,
 			outputs: map[string]string{"unhealthy-count": "2"},
-			log:     []string{"2 unhealthy tests and fail-on-unhealthy is true"},
+			log:     []string{"2 tests need attention (unhealthy or losing) and fail-on-unhealthy is true"},
 		},
 		{
 			name:    "dry run prints instead of posting",
 			with:    map[string]string{"INPUT_DRY-RUN": "true", "INPUT_SLACK-WEBHOOK-URL": ""},
 			posts:   0,
 			outputs: map[string]string{"checked-count": "3"},
-			log: []string{"::group::Slack message (dry run): 🔴 Homepage Hero Layout - 3 way", `"blocks": [`,
+			log: []string{"::group::Slack message (dry run): 🟠 Homepage Hero Layout - 3 way", `"blocks": [`,
 				"Preview: https://app.slack.com/block-kit-builder/#"},
 		},
 		{

@@ -156,3 +156,24 @@ func TestBotTokenThread(t *testing.T) {
 		}
 	}
 }
+
+func TestBotDryRunShowsTheThread(t *testing.T) {
+	t.Parallel()
+
+	api := intelligemstest.NewServer(testKey, intelligemstest.SampleDataset(fixtureNow))
+	t.Cleanup(api.Close)
+	e := newRunnerEnv(t, map[string]string{
+		"INPUT_INTELLIGEMS-API-KEY": testKey,
+		"INPUT_SLACK-BOT-TOKEN":     testBotToken,
+		"INPUT_SLACK-CHANNEL":       "#growth",
+		"INPUT_API-URL":             api.URL(),
+		"INPUT_DRY-RUN":             "true",
+	})
+
+	stdout, err := runProgram(t, e, fixtureNow)
+
+	require.NoError(t, err, stdout)
+	assert.Equal(t, 4, strings.Count(stdout, "::group::Slack message (dry run)"), "the digest and three replies")
+	first := strings.Index(stdout, "::group::Slack message (dry run)")
+	assert.Contains(t, stdout[first:first+200], "Test health", "the digest comes first, as the parent")
+}

@@ -12,31 +12,38 @@ import (
 // step, above which the runner drops the whole summary.
 const summaryLimit = 900 << 10
 
-// summary renders the job summary: a line of totals, why the check stopped
-// early if it did, one table row per test, then the detail of each test,
-// worst first. Detail that would pass
+// summary renders the job summary: a line of totals, what went wrong
+// outside the tests (listing, delivery) if anything did, one table row per
+// test, then the detail of each test, worst first. Detail that would pass
 // summaryLimit is left out with a note; the table is always whole.
-func summary(results []health.Result, now time.Time, loc *time.Location, stopped []string) string {
+func summary(results []health.Result, now time.Time, loc *time.Location, problems []string) string {
 	var b strings.Builder
 	b.WriteString("## Intelligems test health\n\n")
 	fmt.Fprintf(&b, "Checked %s: %s\n\n", now.In(loc).Format("2006-01-02 15:04 MST"), tally(results))
-	for _, s := range stopped {
+	for _, s := range problems {
 		fmt.Fprintf(&b, "> ❌ %s\n>\n", md(s))
 	}
-	if len(stopped) > 0 {
+	if len(problems) > 0 {
 		b.WriteString("\n")
 	}
-	if len(results) == 0 {
+	switch {
+	case len(results) == 0 && len(problems) == 0:
 		b.WriteString("No running experiments were found.\n")
+		return b.String()
+	case len(results) == 0:
 		return b.String()
 	}
 
 	b.WriteString("| Test | Verdict | Runtime | Sessions | Orders | Time to decision | Issues |\n")
 	b.WriteString("|---|---|---|---:|---:|---|---|\n")
-	for _, r := range results {
+	for _, r := range worstFirst(results) {
+		sessions, orders := health.Count(r.Visitors), health.Count(r.Orders)
+		if r.Verdict == health.Error {
+			sessions, orders = "—", "—"
+		}
 		fmt.Fprintf(&b, "| %s | %s %s | %s | %s | %s | %s | %s |\n",
 			md(r.Test.Name), r.Verdict.Emoji(), r.Verdict, runtime(r.Runtime),
-			health.Count(r.Visitors), health.Count(r.Orders), timeToDecision(r), md(orDash(issueText(r))))
+			sessions, orders, timeToDecision(r), md(orDash(issueText(r))))
 	}
 	b.WriteString("\n")
 
@@ -94,6 +101,8 @@ func orDash(s string) string {
 func timeToDecision(r health.Result) string {
 	d := r.Decision
 	switch {
+	case r.Verdict == health.Winner || r.Verdict == health.Loser:
+		return "decided"
 	case r.Verdict == health.Error || !d.Known:
 		return "—"
 	case d.Underpowered:
@@ -156,7 +165,7 @@ func armTable(r health.Result) string {
 	}
 	cur := currencySymbol(r.Test.Currency)
 	var b strings.Builder
-	b.WriteString("| Arm | Traffic | Sessions | Orders | Conversion | Revenue / session | " +
+	b.WriteString("| Arm | Traffic (configured) | Sessions | Orders | Conversion | Revenue per visitor | " +
 		"Avg order value | Chance to beat control on primary |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, a := range r.Test.Arms {
@@ -164,7 +173,7 @@ func armTable(r health.Result) string {
 		if a.IsControl {
 			name += " (control)"
 		}
-		fmt.Fprintf(&b, "| %s | %g%% | %s | %s | %s | %s | %s | %s |\n", name, a.Percentage,
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", name, share(a, r.Visitors),
 			health.Count(a.Visitors), health.Count(a.Orders),
 			withLift(percent(a.ConversionRate.Value), c.ConversionLift, a.IsControl),
 			withLift(money(cur, a.RevenuePerVisitor.Value), c.RevenuePerVisitorLift, a.IsControl),
@@ -180,7 +189,10 @@ func withLift(value string, lift health.Float, control bool) string {
 	if control || !lift.Valid {
 		return value
 	}
-	return fmt.Sprintf("%s (%+.1f%%)", value, lift.Value*100)
+	if lift.Value < 0 {
+		return fmt.Sprintf("%s (−%.1f%%)", value, -lift.Value*100)
+	}
+	return fmt.Sprintf("%s (+%.1f%%)", value, lift.Value*100)
 }
 
 // chance is the cell for the probability to beat control on the primary
@@ -236,4 +248,13 @@ var mdEscaper = strings.NewReplacer(
 // md escapes user text for the job summary.
 func md(s string) string {
 	return mdEscaper.Replace(s)
+}
+
+// share is an arm's observed share of sessions with its configured one, as
+// in "54.6% (50%)".
+func share(a health.Arm, total int) string {
+	if total == 0 {
+		return fmt.Sprintf("— (%g%%)", a.Percentage)
+	}
+	return fmt.Sprintf("%.1f%% (%g%%)", 100*float64(a.Visitors)/float64(total), a.Percentage)
 }

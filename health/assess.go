@@ -82,8 +82,12 @@ func Assess(t Test, th Thresholds, now time.Time) Result {
 		r.Decision = decide(control, t, r.Runtime, th)
 	}
 	problems := findProblems(control, r, th)
-	r.Notes = notes(r, th, now)
 	r.Verdict, r.Issues = verdict(r, problems, th)
+	if r.Verdict == Winner || r.Verdict == Loser {
+		// The test is decided; a time to decision would contradict that.
+		r.Decision = Decision{}
+	}
+	r.Notes = notes(r, th, now)
 	return r
 }
 
@@ -161,12 +165,16 @@ func lossReasons(r Result) []string {
 	return out
 }
 
-// signedPercent formats a lift as "+5.6%" or "-6.1%", or "lift unknown".
+// signedPercent formats a lift as "+5.6%" or "−6.1%" (with a true minus
+// sign, U+2212), or "lift unknown".
 func signedPercent(f Float) string {
-	if !f.Valid {
+	switch {
+	case !f.Valid:
 		return "lift unknown"
+	case f.Value < 0:
+		return fmt.Sprintf("−%.1f%%", -f.Value*100)
 	}
-	return fmt.Sprintf("%+.1f%%", f.Value*100)
+	return fmt.Sprintf("+%.1f%%", f.Value*100)
 }
 
 // percentOf formats a probability as a percentage.

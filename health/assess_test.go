@@ -75,21 +75,20 @@ func TestAssessVerdicts(t *testing.T) {
 			verdict: health.Unhealthy,
 			issues: []string{
 				"No orders from 500 sessions in B: at the control's 3.00% conversion that has a 1 in 4,100,000 chance; check checkout and price delivery",
-				"Conversion rate dropped 100.0% (B)",
-				"B is losing on conversion rate (-100.0%, 0.0% chance to beat control)",
+				"B is losing on conversion rate (−100.0%, 0.0% chance to beat control)",
 			},
 		},
 		{
 			name:    "revenue-per-visitor loser in a price test",
 			test:    priceLoser,
 			verdict: health.Loser,
-			issues:  []string{"+12% price is losing on revenue per visitor (-6.1%, 2.0% chance to beat control)"},
+			issues:  []string{"+12% price is losing on revenue per visitor (−6.1%, 2.0% chance to beat control)"},
 		},
 		{
 			name:    "almost nothing collected in nine days",
 			test:    test(9*day, arm("Control", true, 50, 22, 1), arm("B", false, 50, 18, 0)),
 			verdict: health.Unhealthy,
-			issues:  []string{"Low sample size (40 sessions after 9 days)", "Insufficient orders (1 orders after 9 days)"},
+			issues:  []string{"Low sample size (40 sessions after 9 days)", "Insufficient orders (1 order after 9 days)"},
 		},
 		{
 			name:    "started an hour ago",
@@ -101,7 +100,7 @@ func TestAssessVerdicts(t *testing.T) {
 			name:    "thin data on day one is collecting, not unhealthy",
 			test:    test(20*time.Hour, arm("Control", true, 50, 214, 3), arm("B", false, 50, 197, 2)),
 			verdict: health.CollectingData,
-			notes:   []string{"Collecting data: 411 sessions and 5 orders so far; needs 100 and 10"},
+			notes:   []string{"Collecting data: 5 of the 10 orders needed to judge it so far"},
 		},
 		{
 			name:    "no analytics after three days",
@@ -126,7 +125,7 @@ func TestAssessVerdicts(t *testing.T) {
 			name:    "computed probability where the source has none",
 			test:    computed,
 			verdict: health.Loser,
-			issues:  []string{"B is losing on conversion rate (-16.7%, 1.5% chance to beat control)"},
+			issues:  []string{"B is losing on conversion rate (−16.7%, 1.5% chance to beat control)"},
 		},
 		{
 			name: "three variants are corrected for multiple comparisons",

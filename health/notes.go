@@ -2,6 +2,7 @@ package health
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -11,8 +12,7 @@ func notes(r Result, th Thresholds, now time.Time) []string {
 	if !r.Test.HasAnalytics && young(r) {
 		ns = append(ns, "No analytics yet: figures appear about two hours after a test starts")
 	} else if !enoughData(r, th) && young(r) {
-		ns = append(ns, fmt.Sprintf("Collecting data: %s sessions and %s orders so far; "+
-			"needs %s and %s", Count(r.Visitors), Count(r.Orders), Count(th.MinSessions), Count(th.MinOrders)))
+		ns = append(ns, collectingNote(r, th))
 	}
 	if lr := r.Test.LatestRun; !lr.IsZero() && now.Sub(lr) > staleAfter {
 		ns = append(ns, fmt.Sprintf("Analytics last updated %s ago", days(now.Sub(lr))))
@@ -83,4 +83,17 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// collectingNote says how far a young test is from the data floor, naming
+// only what is still short.
+func collectingNote(r Result, th Thresholds) string {
+	var short []string
+	if r.Visitors < th.MinSessions {
+		short = append(short, fmt.Sprintf("%s of the %s sessions", Count(r.Visitors), Count(th.MinSessions)))
+	}
+	if r.Orders < th.MinOrders {
+		short = append(short, fmt.Sprintf("%s of the %s orders", Count(r.Orders), Count(th.MinOrders)))
+	}
+	return "Collecting data: " + strings.Join(short, " and ") + " needed to judge it so far"
 }

@@ -27,7 +27,7 @@ func findProblems(control Arm, r Result, th Thresholds) []string {
 	ps = append(ps, zeroTraffic(r.Test)...)
 	ps = append(ps, zeroOrders(control, r.Test)...)
 	if enoughData(r, th) {
-		ps = append(ps, dropProblems(r.Comparisons, th)...)
+		ps = append(ps, dropProblems(r.Comparisons, r.Primary, th)...)
 	}
 	return ps
 }
@@ -37,10 +37,12 @@ func findProblems(control Arm, r Result, th Thresholds) []string {
 func floorProblems(r Result, th Thresholds) []string {
 	var ps []string
 	if r.Visitors < th.MinSessions {
-		ps = append(ps, fmt.Sprintf("Low sample size (%s sessions after %s)", Count(r.Visitors), days(r.Runtime)))
+		ps = append(ps, fmt.Sprintf("Low sample size (%s %s after %s)",
+			Count(r.Visitors), plural(r.Visitors, "session", "sessions"), days(r.Runtime)))
 	}
 	if r.Orders < th.MinOrders {
-		ps = append(ps, fmt.Sprintf("Insufficient orders (%s orders after %s)", Count(r.Orders), days(r.Runtime)))
+		ps = append(ps, fmt.Sprintf("Insufficient orders (%s %s after %s)",
+			Count(r.Orders), plural(r.Orders, "order", "orders"), days(r.Runtime)))
 	}
 	return ps
 }
@@ -155,9 +157,15 @@ func oneIn(p float64) string {
 // dropProblems reports variants whose conversion rate fell further below
 // the control's than the threshold allows. It is applied only above the
 // data floor, where a relative change of a point estimate means something.
-func dropProblems(cs []Comparison, th Thresholds) []string {
+//
+// A variant already losing on conversion rate as the primary metric is left
+// to the loss, which says the same with its probability.
+func dropProblems(cs []Comparison, primary MetricID, th Thresholds) []string {
 	var ps []string
 	for _, c := range cs {
+		if primary == ConversionRate && c.Primary.Outcome == Losing {
+			continue
+		}
 		// A tolerance keeps a drop of exactly the threshold (0.04/0.05 − 1 in
 		// floating point is a hair past −0.2) from being flagged.
 		l := c.ConversionLift

@@ -55,7 +55,9 @@ type Option func(*Client)
 // Wait describes a pause before a request is sent, or sent again.
 type Wait struct {
 	// Reason says why, such as "rate limit nearly used up (0 of 4 left)",
-	// "rate limited (429)" or "server error 502".
+	// "rate limited (429)", "holding off after a rate limit (429) on another
+	// request" or
+	// "server error 502".
 	Reason string
 	// Duration is how long the client will pause.
 	Duration time.Duration

@@ -189,7 +189,7 @@ func TestConcurrentCallsShareTheLimit(t *testing.T) {
 			assert.Equal(t, st.Requests, len(srv.Requests()), "Stats.Requests")
 			for _, w := range log.Waits() {
 				assert.True(t, strings.HasPrefix(w.Reason, "rate limit nearly used up") ||
-					w.Reason == "rate limited (429)", "reason %q", w.Reason)
+					(w.Reason == "rate limited (429)" || w.Reason == "holding off after a rate limit (429) on another request"), "reason %q", w.Reason)
 			}
 		})
 	}
@@ -214,7 +214,7 @@ func TestRateLimitHoldIsShared(t *testing.T) {
 	require.NoError(t, err)
 
 	want := []intelligems.Wait{{
-		Reason: "rate limited (429)", Duration: 12 * time.Second, Attempt: 1,
+		Reason: "holding off after a rate limit (429) on another request", Duration: 12 * time.Second, Attempt: 1,
 		Path: "/analytics/resource/" + intelligemstest.SampleThreeArmID,
 	}}
 	assert.Equal(t, want, ft.Waits(), "the second request waits out the first one's 429")

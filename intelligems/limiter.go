@@ -60,7 +60,7 @@ func (l *limiter) pause(now time.Time) (until time.Time, reason string) {
 		l.known = false // the budget has refilled; its size is unknown again
 	}
 	if now.Before(l.holdUntil) {
-		until, reason = l.holdUntil, "rate limited (429)"
+		until, reason = l.holdUntil, reasonHold
 	}
 	if l.known && l.remaining <= l.reserve {
 		if end := l.resetAt.Add(resetMargin); end.After(until) {
@@ -160,3 +160,10 @@ func later(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// The reasons given for a pause after a 429: the request's own, or another
+// request's that every request now waits out.
+const (
+	reasonRateLimited = "rate limited (429)"
+	reasonHold        = "holding off after a rate limit (429) on another request"
+)

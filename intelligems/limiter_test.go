@@ -103,7 +103,7 @@ func TestLimiter(t *testing.T) {
 		{
 			name:      "a 429 holds every request",
 			steps:     func(t *testing.T, l *limiter) { l.hold(parseNow.Add(18 * time.Second)) },
-			wantUntil: parseNow.Add(18 * time.Second), wantReason: "rate limited (429)",
+			wantUntil: parseNow.Add(18 * time.Second), wantReason: "holding off after a rate limit (429) on another request",
 		},
 		{
 			name: "a 429 and a spent budget: the later of the two",
@@ -112,7 +112,7 @@ func TestLimiter(t *testing.T) {
 				l.done(limitHeader(0, 30*time.Second), parseNow)
 				l.hold(parseNow.Add(18 * time.Second))
 			},
-			wantUntil: refill, wantReason: "rate limited (429)",
+			wantUntil: refill, wantReason: "holding off after a rate limit (429) on another request",
 		},
 		{
 			name: "a pause served on a clock that did not move",

@@ -64,8 +64,9 @@ func newBackoff() retry.Backoff {
 func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 	backoff := newBackoff()
 	var failed, limited int
+	was429 := false
 	for attempt := 1; ; attempt++ {
-		if err := c.admit(ctx, r, attempt); err != nil {
+		if err := c.admit(ctx, r, attempt, was429); err != nil {
 			return nil, err
 		}
 
@@ -75,6 +76,7 @@ func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 			return body, err
 		}
 
+		was429 = tmp.rateLimited
 		if tmp.rateLimited {
 			limited++
 			c.stats.add(func(s *Stats) { s.RateLimited++ })
@@ -106,13 +108,18 @@ func retryWait(tmp *temporaryError, b retry.Backoff) time.Duration {
 	return min(d, maxWait)
 }
 
-// admit waits until the shared limiter lets attempt of r go.
-func (c *Client) admit(ctx context.Context, r request, attempt int) error {
+// admit waits until the shared limiter lets attempt of r go. was429 says
+// that r's previous attempt was itself refused with a 429, so that the
+// wait is reported as r's own rather than as holding off for another's.
+func (c *Client) admit(ctx context.Context, r request, attempt int, was429 bool) error {
 	for {
 		now := c.now()
 		until, reason := c.limits.pause(now)
 		if until.IsZero() {
 			return nil
+		}
+		if was429 && reason == reasonHold {
+			reason = reasonRateLimited
 		}
 
 		w := Wait{Reason: reason, Duration: until.Sub(now), Attempt: attempt, Path: r.path}

@@ -182,7 +182,7 @@ func sampleRatioBlock(r health.Result) goslack.Block {
 	if arm == "" {
 		arm = "One arm"
 	}
-	return section(fmt.Sprintf("*Sample ratio mismatch:* %s got %s of visitors, expected %s "+
+	return section(fmt.Sprintf("*Sample ratio mismatch:* %s got %s of sessions, expected %s "+
 		"(χ² = %.1f, %d df, p = %s). Results cannot be trusted until the split is fixed.",
 		arm, formatPercent(sr.Observed, 1), formatPercent(sr.Expected, 1),
 		sr.ChiSquare, sr.DF, formatPValue(sr.PValue)))

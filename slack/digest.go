@@ -149,7 +149,7 @@ func entryDetail(r health.Result) string {
 	if r.Verdict == health.Error {
 		return "Test ID " + orDash(userText(r.Test.ID, maxNameText))
 	}
-	decision := formatDecision(r.Decision)
+	decision := resultDecision(r)
 	if !r.Decision.Known || (!r.Decision.Underpowered && r.Decision.SessionsRemaining > 0) {
 		decision = "time to decision: " + decision
 	}

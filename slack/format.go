@@ -187,16 +187,30 @@ func plural(n int, word string) string {
 	return formatCount(n) + " " + word + "s"
 }
 
+// resultDecision is the time to decision of a result: "decided" once a
+// winner or loser is called, "not checked" for an error, else as
+// formatDecision writes it.
+func resultDecision(r health.Result) string {
+	switch r.Verdict {
+	case health.Winner, health.Loser:
+		return "decided"
+	case health.Error:
+		return "not checked"
+	case health.CollectingData, health.KeepRunning, health.Flat, health.Unhealthy:
+	}
+	return formatDecision(r.Decision)
+}
+
 // formatDecision writes how far a test is from a decision, such as "about 12
 // days (8,400 more sessions)", "sample reached", or "underpowered: won't
-// reach 12,400 sessions/arm within the horizon".
+// reach 12,400 sessions/arm within five weeks of running".
 func formatDecision(d health.Decision) string {
 	switch {
 	case !d.Known:
 		return lowData
 	case d.Underpowered:
 		return "underpowered: won't reach " + formatCount(d.SessionsPerArm) +
-			" sessions/arm within the horizon"
+			" sessions/arm within five weeks of running"
 	case d.SessionsRemaining <= 0:
 		return "sample reached"
 	}

@@ -180,7 +180,7 @@ func TestFormatDecision(t *testing.T) {
 	}{
 		{"unknown", health.Decision{}, "low data"},
 		{"underpowered", health.Decision{Known: true, Underpowered: true, SessionsPerArm: 61000,
-			SessionsRemaining: 9000}, "underpowered: won't reach 61,000 sessions/arm within the horizon"},
+			SessionsRemaining: 9000}, "underpowered: won't reach 61,000 sessions/arm within five weeks of running"},
 		{"reached", health.Decision{Known: true, SessionsPerArm: 100}, "sample reached"},
 		{"days", health.Decision{Known: true, SessionsRemaining: 8400, DaysRemaining: 12},
 			"about 12 days (8,400 more sessions)"},

@@ -124,18 +124,18 @@ func ValidateTestURLTemplate(tmpl string) error {
 	case tmpl == "":
 		return nil
 	case !strings.Contains(tmpl, testIDPlaceholder):
-		return fmt.Errorf("test URL template must contain %s, where the test ID goes, got %q",
+		return fmt.Errorf("must contain %s, where the test ID goes, got %q",
 			testIDPlaceholder, tmpl)
 	}
 
 	raw := strings.ReplaceAll(tmpl, testIDPlaceholder, "id")
 	u, err := url.Parse(raw)
 	if _, ok := linkURL(raw); !ok || err != nil {
-		return fmt.Errorf("test URL template must be an absolute URL without spaces, "+
+		return fmt.Errorf("must be an absolute URL without spaces, "+
 			"< > or |, such as https://app.example.com/tests/{id}, got %q", tmpl)
 	}
 	if u.Scheme != "https" && !isLoopback(u.Hostname()) {
-		return fmt.Errorf("test URL template must use https "+
+		return fmt.Errorf("must use https "+
 			"(http is accepted only for loopback hosts), got %q", tmpl)
 	}
 	return nil
@@ -175,6 +175,6 @@ func ParseMention(s string) (string, error) {
 	case groupID.MatchString(bare):
 		return "<!subteam^" + bare + ">", nil
 	}
-	return "", fmt.Errorf("mention must be @here, @channel, a user ID such as U012AB3CD "+
+	return "", fmt.Errorf("must be @here, @channel, a user ID such as U012AB3CD "+
 		"or a user-group ID such as S012AB3CD, got %q", truncate(clean(s), maxNameText))
 }

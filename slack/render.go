@@ -196,7 +196,7 @@ func overviewBlock(r health.Result, opts Options) goslack.Block {
 		field("Total orders", formatCount(r.Orders)),
 		field("Started", formatDate(r.Test.StartedAt, opts.Location)),
 		field("Primary metric", capitalize(r.Primary.String())),
-		field("Time to decision", formatDecision(r.Decision)),
+		field("Time to decision", resultDecision(r)),
 	}, nil)
 }
 

@@ -156,18 +156,29 @@ func analytics(now time.Time, e genExperience, s shape) genAnalytics {
 	return a
 }
 
-// row builds one metrics row. The probabilities are plausible, not computed.
+// aov is the average order value of every generated arm, so that revenue
+// per visitor is conversion rate × aov, as it is on live data.
+const aov = 55.0
+
+// counts returns an arm's visitors, orders and realised conversion rate.
+func counts(x arm, visitorsPerPct float64) (visitors, orders int, cr float64) {
+	visitors = int(x.pct * visitorsPerPct)
+	orders = int(float64(visitors)*x.cr + 0.5)
+	return visitors, orders, float64(orders) / float64(visitors)
+}
+
+// row builds one metrics row. Lifts follow from the counts; the
+// probabilities are plausible, not computed.
 func row(variationID string, x, control arm, visitorsPerPct float64, lowData bool) map[string]any {
-	visitors := int(x.pct * visitorsPerPct)
-	orders := int(float64(visitors)*x.cr + 0.5)
-	cr := float64(orders) / float64(visitors)
+	visitors, orders, cr := counts(x, visitorsPerPct)
+	_, _, controlCR := counts(control, visitorsPerPct)
 
 	stat := map[string]any{"value": cr, "p2bb": nil, "ci_low": nil, "ci_high": nil}
 	if !lowData {
 		stat["p2bb"], stat["ci_low"], stat["ci_high"] = 0.5, cr*0.9, cr*1.1
 	}
 	if !x.control {
-		uplift := x.cr/control.cr - 1
+		uplift := cr/controlCR - 1
 		stat["uplift"] = map[string]any{"value": uplift, "ci_low": nil, "ci_high": nil}
 		stat["p2bc"] = nil
 		if !lowData {
@@ -181,7 +192,8 @@ func row(variationID string, x, control arm, visitorsPerPct float64, lowData boo
 		"n_visitors":               map[string]any{"value": visitors},
 		"n_orders":                 map[string]any{"value": orders},
 		"conversion_rate":          stat,
-		"net_revenue_per_visitor":  map[string]any{"value": cr * 55},
+		"net_revenue_per_visitor":  map[string]any{"value": cr * aov},
+		"net_revenue_per_order":    map[string]any{"value": aov},
 		"gross_profit_per_visitor": nil,
 	}
 }
