@@ -98,7 +98,8 @@ func percent(f health.Float) string {
 // slow run can be told apart from a rate-limited one.
 func (c *checker) logStats() {
 	s := c.api.Stats()
-	c.action.Infof("Intelligems API: %d %s, %d %s, %d rate-limit %s (429), paused %s in all",
+	c.action.Infof("Intelligems API: %d %s, %d %s, %d rate-limit %s (429), "+
+		"%s of pauses (added up over the parallel requests)",
 		s.Requests, plural(s.Requests, "request", "requests"), s.Retries, plural(s.Retries, "retry", "retries"),
 		s.RateLimited, plural(s.RateLimited, "answer", "answers"), s.Paused.Round(100*time.Millisecond))
 }
