@@ -19,7 +19,12 @@ const summaryLimit = 900 << 10
 func summary(results []health.Result, now time.Time, loc *time.Location, problems []string) string {
 	var b strings.Builder
 	b.WriteString("## Intelligems test health\n\n")
-	fmt.Fprintf(&b, "Checked %s: %s\n\n", now.In(loc).Format("2006-01-02 15:04 MST"), tally(results))
+	when := now.In(loc).Format("2006-01-02 15:04 MST")
+	if len(results) == 0 && len(problems) > 0 {
+		fmt.Fprintf(&b, "Run at %s: no test was checked\n\n", when)
+	} else {
+		fmt.Fprintf(&b, "Checked %s: %s\n\n", when, tally(results))
+	}
 	for _, s := range problems {
 		fmt.Fprintf(&b, "> ❌ %s\n>\n", md(s))
 	}
