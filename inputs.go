@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -149,6 +150,10 @@ func (c config) validate() []error {
 	if c.APIKey == "" {
 		errs = append(errs, errors.New("intelligems-api-key is required: "+
 			"pass your Intelligems External API key from a repository secret"))
+	}
+	if c.MinConfidence > 0 && c.MinConfidence <= 0.5 {
+		errs = append(errs, fmt.Errorf("min-confidence must be above 0.5, since a 50%% chance to beat "+
+			"control is a coin toss, got %s", strconv.FormatFloat(float64(c.MinConfidence), 'f', -1, 64)))
 	}
 	errs = append(errs, c.validateSlack()...)
 	if err := checkAPIURL(c.APIURL); err != nil {

@@ -129,6 +129,8 @@ func TestLoadConfigErrors(t *testing.T) {
 			[]string{"slack-webhook-url: "}},
 		{"http webhook", map[string]string{"INPUT_SLACK-WEBHOOK-URL": "http://hooks.slack.com/services/T/B/secretpath"},
 			[]string{"slack-webhook-url: "}},
+		{"a coin toss for a confidence", map[string]string{"INPUT_MIN-CONFIDENCE": "0.5"},
+			[]string{"min-confidence must be above 0.5, since a 50% chance to beat control is a coin toss, got 0.5"}},
 		{"unknown message style", map[string]string{"INPUT_MESSAGE-STYLE": "thread"},
 			[]string{`message-style must be per-test or digest, got "thread"`}},
 		{"unknown primary metric", map[string]string{"INPUT_PRIMARY-METRIC": "profit"},

@@ -75,7 +75,7 @@ func Assess(t Test, th Thresholds, now time.Time) Result {
 		return r
 	}
 
-	r.Comparisons = compareAll(control, t, r.Primary, r.Runtime, th)
+	r.Comparisons = compareAll(control, t, r.Primary, r.Runtime, enoughData(r, th), th)
 	r.SampleRatio = sampleRatio(t, th)
 	if enoughData(r, th) {
 		// Projecting from a handful of sessions would only mislead.
@@ -146,8 +146,13 @@ func hasOutcome(r Result, o Outcome) bool {
 }
 
 // flat reports a test that ran long enough and collected the sample it
-// needs without any variant pulling away.
+// needs, with a probability for every variant and none pulling away.
 func flat(r Result, th Thresholds) bool {
+	for _, c := range r.Comparisons {
+		if !c.Primary.ProbBeatControl.Valid {
+			return false
+		}
+	}
 	return r.Runtime >= th.MinRuntime && r.Decision.Known && r.Decision.SessionsRemaining == 0 &&
 		!hasOutcome(r, Leading)
 }
@@ -159,8 +164,12 @@ func lossReasons(r Result) []string {
 		if c.Primary.Outcome != Losing {
 			continue
 		}
-		out = append(out, fmt.Sprintf("%s is losing on %s (%s, %s chance to beat control)",
-			c.Variant.Name, r.Primary, signedPercent(c.Primary.Lift), percentOf(c.Primary.ProbBeatControl)))
+		computed := ""
+		if c.Primary.Computed {
+			computed = ", computed from sessions and orders"
+		}
+		out = append(out, fmt.Sprintf("%s is losing on %s (%s, %s chance to beat control%s)",
+			c.Variant.Name, r.Primary, signedPercent(c.Primary.Lift), percentOf(c.Primary.ProbBeatControl), computed))
 	}
 	return out
 }
@@ -177,10 +186,16 @@ func signedPercent(f Float) string {
 	return fmt.Sprintf("+%.1f%%", f.Value*100)
 }
 
-// percentOf formats a probability as a percentage.
+// percentOf formats a probability as a percentage, with "<0.1%" and
+// ">99.9%" at the ends rather than a 0 or 100 that reads as certainty.
 func percentOf(f Float) string {
-	if !f.Valid {
+	switch {
+	case !f.Valid:
 		return "unknown"
+	case f.Value < 0.0005:
+		return "<0.1%"
+	case f.Value > 0.9995:
+		return ">99.9%"
 	}
 	return fmt.Sprintf("%.1f%%", f.Value*100)
 }

@@ -45,6 +45,11 @@ func TestAssessVerdicts(t *testing.T) {
 	justStarted := test(time.Hour, arm("Control", true, 50, 0, 0), arm("B", false, 50, 0, 0))
 	justStarted.HasAnalytics = false
 	computed := test(14*day, arm("Control", true, 50, 10000, 300), arm("B", false, 50, 10000, 250))
+	priceTrade := test(14*day, arm("Current price", true, 50, 10000, 300), p2bc(arm("+12% price", false, 50, 10000, 237), 0.001))
+	priceTrade.PriceOrShipping = true
+	priceTrade.Arms[1].RevenuePerVisitor = health.Metric{Lift: health.Some(0.10), ProbBeatControl: health.Some(0.99)}
+	floatNoise := test(14*day, arm("Control", true, 50, 10000, 300), arm("B", false, 50, 10000, 340))
+	floatNoise.Arms[1].ConversionRate.ProbBeBest = health.Some(float64(float32(0.95))) // 0.949999988
 
 	cases := []struct {
 		name    string
@@ -57,7 +62,7 @@ func TestAssessVerdicts(t *testing.T) {
 			name:    "50/50 test at 5,000 vs 4,500 visitors is a mismatch",
 			test:    test(14*day, arm("Control", true, 50, 5000, 150), p2bc(arm("B", false, 50, 4500, 135), 0.5)),
 			verdict: health.Unhealthy,
-			issues: []string{"Sample ratio mismatch: Control got 52.6% of sessions, expected 50.0% (p = 2.9e-07); " +
+			issues: []string{"Sample ratio mismatch: B got 47.4% of sessions, expected 50.0% (p = 2.9e-07); " +
 				"results cannot be trusted until the cause is found"},
 		},
 		{
@@ -65,7 +70,7 @@ func TestAssessVerdicts(t *testing.T) {
 			test:    test(5*day, arm("Control", true, 34, 3400, 100), p2bc(arm("A", false, 33, 3300, 99), 0.5), arm("B", false, 33, 0, 0)),
 			verdict: health.Unhealthy,
 			issues: []string{
-				"Sample ratio mismatch: B got 0.0% of sessions, expected 33.0% (p = 0); results cannot be trusted until the cause is found",
+				"Sample ratio mismatch: B got 0.0% of sessions, expected 33.0% (p < 1e-16); results cannot be trusted until the cause is found",
 				"No traffic to B (configured 33%) while the other arms have 6,700 sessions",
 			},
 		},
@@ -74,8 +79,10 @@ func TestAssessVerdicts(t *testing.T) {
 			test:    test(5*day, arm("Control", true, 90, 4500, 135), arm("B", false, 10, 500, 0)),
 			verdict: health.Unhealthy,
 			issues: []string{
-				"No orders from 500 sessions in B: at the control's 3.00% conversion that has a 1 in 4,100,000 chance; check checkout and price delivery",
-				"B is losing on conversion rate (−100.0%, 0.0% chance to beat control)",
+				// Posterior predictive: Π_{k<500} (4366+k)/(4502+k) = 4.875e-7.
+				"No orders from 500 sessions in B: if it converted like the control (3.00%), " +
+					"that would happen about 1 in 2,100,000 times; check checkout and price delivery",
+				"B is losing on conversion rate (−100.0%, <0.1% chance to beat control, computed from sessions and orders)",
 			},
 		},
 		{
@@ -125,20 +132,49 @@ func TestAssessVerdicts(t *testing.T) {
 			name:    "computed probability where the source has none",
 			test:    computed,
 			verdict: health.Loser,
-			issues:  []string{"B is losing on conversion rate (−16.7%, 1.5% chance to beat control)"},
+			issues:  []string{"B is losing on conversion rate (−16.7%, 1.5% chance to beat control, computed from sessions and orders)"},
 		},
 		{
 			name: "three variants are corrected for multiple comparisons",
 			test: test(14*day, arm("Control", true, 25, 10000, 300), p2bc(arm("A", false, 25, 10000, 330), 0.97),
 				p2bc(arm("B", false, 25, 10000, 332), 0.975), p2bc(arm("C", false, 25, 10000, 300), 0.5)),
 			verdict: health.KeepRunning,
-			notes:   []string{"Calls are corrected for 3 variants against one control (Holm)"},
+			notes: []string{
+				"Calls are corrected for 3 variants against one control (Holm)",
+				"B: not yet conclusive on conversion rate (97.5% chance to beat control; needs 98.3% for the strongest of 3 variants (Holm))",
+			},
+		},
+		{
+			name:    "a loss is not called below the data floor",
+			test:    test(20*time.Hour, arm("Control", true, 50, 200, 6), arm("B", false, 50, 200, 0)),
+			verdict: health.CollectingData,
+		},
+		{
+			name:    "no order in an arm against a small control is not proof of a broken checkout",
+			test:    test(20*time.Hour, arm("Control", true, 50, 120, 5), arm("B", false, 50, 170, 0)),
+			verdict: health.CollectingData, // 1 in 208 (posterior predictive), far above 1 in 1,000
+		},
+		{
+			name:    "past five weeks with its sample, flat and not underpowered",
+			test:    test(40*day, arm("Control", true, 50, 60000, 1800), p2bc(arm("B", false, 50, 60000, 1805), 0.53)),
+			verdict: health.Flat,
+		},
+		{
+			name:    "a price test that trades conversions for revenue",
+			test:    priceTrade,
+			verdict: health.Winner,
+			notes:   []string{"Conversion rate dropped 21.0% (+12% price); this test is judged on revenue per visitor"},
+		},
+		{
+			name:    "probability to be best with float32 noise at the bar",
+			test:    floatNoise,
+			verdict: health.Winner,
 		},
 		{
 			name:    "enough sessions and no difference is flat",
 			test:    test(20*day, arm("Control", true, 50, 60000, 1800), p2bc(arm("B", false, 50, 60000, 1805), 0.53)),
 			verdict: health.Flat,
-			notes:   []string{"Has the 53,211 sessions per arm needed to detect a 10% change in conversion rate"},
+			notes:   []string{"Has the 53,211 sessions per arm needed to detect a 10% change in conversion rate with 80% power"},
 		},
 		{
 			name:    "no control",
@@ -291,4 +327,16 @@ func TestCount(t *testing.T) {
 	} {
 		assert.Equal(t, want, health.Count(n), "Count(%d)", n)
 	}
+}
+
+func TestAssessPastTheHorizon(t *testing.T) {
+	t.Parallel()
+
+	tt := test(40*day, arm("Control", true, 50, 60000, 1800), p2bc(arm("B", false, 50, 60000, 1805), 0.53))
+
+	d := health.Assess(tt, health.DefaultThresholds(), now).Decision
+
+	require.True(t, d.Known)
+	assert.Zero(t, d.SessionsRemaining)
+	assert.False(t, d.Underpowered, "a test with its sample is not underpowered, however long it ran")
 }

@@ -39,7 +39,7 @@ func decide(control Arm, t Test, run time.Duration, th Thresholds) Decision {
 		d.DaysRemaining = int(math.Ceil(float64(d.SessionsRemaining) / perDay))
 	}
 	left := horizon - run
-	d.Underpowered = float64(d.DaysRemaining) > left.Hours()/24
+	d.Underpowered = d.SessionsRemaining > 0 && float64(d.DaysRemaining) > left.Hours()/24
 	return d
 }
 

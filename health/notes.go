@@ -17,6 +17,7 @@ func notes(r Result, th Thresholds, now time.Time) []string {
 	if lr := r.Test.LatestRun; !lr.IsZero() && now.Sub(lr) > staleAfter {
 		ns = append(ns, fmt.Sprintf("Analytics last updated %s ago", days(now.Sub(lr))))
 	}
+	ns = append(ns, dropNotes(r, th)...)
 	ns = append(ns, standingNotes(r, th)...)
 	ns = append(ns, decisionNote(r, th)...)
 	return ns
@@ -45,14 +46,38 @@ func standingNotes(r Result, th Thresholds) []string {
 					name, r.Primary))
 				continue
 			}
-			ns = append(ns, fmt.Sprintf("%s: not yet statistically significant on %s (%s, needs %.0f%%)",
-				name, r.Primary, chance, th.MinConfidence*100))
+			ns = append(ns, fmt.Sprintf("%s: not yet conclusive on %s (%s; needs %s)",
+				name, r.Primary, chance, bar(len(r.Comparisons), th)))
 		case Losing:
 		}
 	}
 	if len(r.Comparisons) > 1 {
 		ns = append(ns, fmt.Sprintf("Calls are corrected for %d variants against one control (Holm)",
 			len(r.Comparisons)))
+	}
+	return ns
+}
+
+// bar is the probability to beat control a variant needs to be called a
+// winner. With several variants Holm's method asks the strongest for
+// 1 − (1 − MinConfidence)/K and the others for less, in steps.
+func bar(variants int, th Thresholds) string {
+	if variants <= 1 {
+		return fmt.Sprintf("%.0f%%", th.MinConfidence*100)
+	}
+	strongest := 1 - (1-th.MinConfidence)/float64(variants)
+	return fmt.Sprintf("%.1f%% for the strongest of %d variants (Holm)", strongest*100, variants)
+}
+
+// dropNotes mentions conversion-rate drops in a test judged on another
+// metric, where a lower conversion rate can be the intended trade.
+func dropNotes(r Result, th Thresholds) []string {
+	if r.Primary == ConversionRate || !enoughData(r, th) {
+		return nil
+	}
+	var ns []string
+	for _, p := range dropProblems(r.Comparisons, ConversionRate, th) {
+		ns = append(ns, fmt.Sprintf("%s; this test is judged on %s", p, r.Primary))
 	}
 	return ns
 }
@@ -65,15 +90,17 @@ func decisionNote(r Result, th Thresholds) []string {
 	case !d.Known:
 		return nil
 	case d.Underpowered:
-		return []string{fmt.Sprintf("Underpowered: detecting a %.0f%% change in conversion rate needs %s "+
-			"sessions per arm, about %d more days at current traffic; consider a larger effect or fewer variants",
+		return []string{fmt.Sprintf("Underpowered: detecting a %.0f%% change in conversion rate with 80%% "+
+			"power needs %s sessions per arm, about %d more days at steady traffic; consider a larger "+
+			"effect or fewer variants",
 			th.MDE*100, Count(d.SessionsPerArm), d.DaysRemaining)}
 	case d.SessionsRemaining > 0:
-		return []string{fmt.Sprintf("About %d more %s to a decision at current traffic (%s more sessions "+
-			"to detect a %.0f%% change in conversion rate)", d.DaysRemaining, plural(d.DaysRemaining, "day", "days"),
+		return []string{fmt.Sprintf("About %d more %s to a decision at steady traffic (%s more sessions "+
+			"to detect a %.0f%% change in conversion rate with 80%% power)", d.DaysRemaining, plural(d.DaysRemaining, "day", "days"),
 			Count(d.SessionsRemaining), th.MDE*100)}
 	}
-	return []string{fmt.Sprintf("Has the %s sessions per arm needed to detect a %.0f%% change in conversion rate",
+	return []string{fmt.Sprintf("Has the %s sessions per arm needed to detect a %.0f%% change in "+
+		"conversion rate with 80%% power",
 		Count(d.SessionsPerArm), th.MDE*100)}
 }
 

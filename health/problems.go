@@ -21,15 +21,24 @@ func findProblems(control Arm, r Result, th Thresholds) []string {
 	}
 	if sr := r.SampleRatio; sr.Mismatch {
 		ps = append(ps, fmt.Sprintf("Sample ratio mismatch: %s got %.1f%% of sessions, expected %.1f%% "+
-			"(p = %.2g); results cannot be trusted until the cause is found",
-			sr.Arm, sr.Observed*100, sr.Expected*100, sr.PValue))
+			"(%s); results cannot be trusted until the cause is found",
+			sr.Arm, sr.Observed*100, sr.Expected*100, pValue(sr.PValue)))
 	}
 	ps = append(ps, zeroTraffic(r.Test)...)
 	ps = append(ps, zeroOrders(control, r.Test)...)
-	if enoughData(r, th) {
+	if enoughData(r, th) && r.Primary == ConversionRate {
 		ps = append(ps, dropProblems(r.Comparisons, r.Primary, th)...)
 	}
 	return ps
+}
+
+// pValue formats a p-value for people, without a bare 0 for one too small
+// for a float64.
+func pValue(p float64) string {
+	if p < 1e-16 {
+		return "p < 1e-16"
+	}
+	return fmt.Sprintf("p = %.2g", p)
 }
 
 // floorProblems reports totals under the data floor in a test old enough
@@ -71,11 +80,16 @@ func sampleRatio(t Test, th Thresholds) SampleRatio {
 		return SampleRatio{}
 	}
 	sr := SampleRatio{Checked: true, ChiSquare: stat, DF: df, PValue: p, Mismatch: p < th.SRMThreshold}
-	worst := -1.0
+	// Name the arm furthest off by standardized residual; on a tie (always
+	// so with two arms) the one that is short, which is where traffic is
+	// being lost.
+	worst, short := -1.0, false
 	for i, a := range arms {
 		e := float64(n) * shares[i]
-		if z := math.Abs(float64(a.Visitors)-e) / math.Sqrt(e); z > worst {
-			worst = z
+		z := math.Abs(float64(a.Visitors)-e) / math.Sqrt(e)
+		below := float64(a.Visitors) < e
+		if z > worst+1e-9 || (math.Abs(z-worst) <= 1e-9 && below && !short) {
+			worst, short = z, below
 			sr.Arm, sr.Observed, sr.Expected = a.Name, float64(a.Visitors)/float64(n), shares[i]
 		}
 	}
@@ -107,40 +121,49 @@ func zeroTraffic(t Test) []string {
 }
 
 // zeroOrders reports arms with visitors but no orders when the reference
-// rate makes that very unlikely: with rate p, n visitors place no order
-// with probability (1−p)^n (independent visitors). The reference is the
-// control's rate for a variant, and the variants' pooled rate for the
-// control.
+// arm's record makes that very unlikely. The reference is the control for a
+// variant, and the variants taken together for the control.
+//
+// The chance of no order from n visitors converting like the reference is
+// taken over the reference's own uncertainty: with o orders from m visitors
+// and a uniform prior, the rate is Beta(1+o, 1+m−o), and the posterior
+// predictive chance of zero successes in n trials is
+//
+//	B(1+o, 1+m−o+n) / B(1+o, 1+m−o)
+//
+// which, unlike (1−o/m)^n, does not call a small control's rate certain.
 func zeroOrders(control Arm, t Test) []string {
 	var ps []string
 	for _, a := range t.Arms {
-		if a.Orders > 0 || a.Visitors == 0 {
+		if a.Orders != 0 || a.Visitors <= 0 {
 			continue
 		}
-		ref, who := conversion(control), "the control's"
+		ref, who := control, "the control"
 		if a.IsControl {
-			ref, who = pooledRate(t.Variants()), "the variants'"
+			ref, who = pooled(t.Variants()), "the variants"
 		}
-		if !ref.Valid || ref.Value <= 0 || ref.Value >= 1 {
+		if ref.Orders <= 0 || ref.Orders > ref.Visitors {
 			continue
 		}
-		p := math.Exp(float64(a.Visitors) * math.Log1p(-ref.Value))
+		o, m := float64(ref.Orders), float64(ref.Visitors)
+		p := math.Exp(lbeta(1+o, 1+m-o+float64(a.Visitors)) - lbeta(1+o, 1+m-o))
 		if p < unlikely {
-			ps = append(ps, fmt.Sprintf("No orders from %s sessions in %s: at %s %.2f%% conversion "+
-				"that has a 1 in %s chance; check checkout and price delivery",
-				Count(a.Visitors), a.Name, who, ref.Value*100, oneIn(p)))
+			ps = append(ps, fmt.Sprintf("No orders from %s sessions in %s: if it converted like %s "+
+				"(%.2f%%), that would happen about 1 in %s times; check checkout and price delivery",
+				Count(a.Visitors), a.Name, who, 100*o/m, oneIn(p)))
 		}
 	}
 	return ps
 }
 
-// pooledRate is the conversion rate of arms taken together.
-func pooledRate(arms []Arm) Float {
-	v, o := 0, 0
+// pooled adds arms' visitors and orders together.
+func pooled(arms []Arm) Arm {
+	var sum Arm
 	for _, a := range arms {
-		v, o = v+a.Visitors, o+a.Orders
+		sum.Visitors += a.Visitors
+		sum.Orders += a.Orders
 	}
-	return rate(Arm{Visitors: v, Orders: o})
+	return sum
 }
 
 // oneIn formats 1/p for "a 1 in N chance", rounded to two significant
@@ -156,7 +179,9 @@ func oneIn(p float64) string {
 
 // dropProblems reports variants whose conversion rate fell further below
 // the control's than the threshold allows. It is applied only above the
-// data floor, where a relative change of a point estimate means something.
+// data floor, where a relative change of a point estimate means something,
+// and only when conversion rate is the primary metric: a price test is
+// meant to trade conversions for revenue, and is judged on revenue.
 //
 // A variant already losing on conversion rate as the primary metric is left
 // to the loss, which says the same with its probability.

@@ -52,7 +52,8 @@ type Comparison struct {
 	// control on conversion rate; absent when there is too little data.
 	ProbBeatControl Float
 	// Significant reports whether ProbBeatControl reached the configured
-	// confidence.
+	// confidence on its own, without the correction for several variants
+	// that the calls in Primary apply.
 	Significant bool
 	// Primary is the variant's standing on the primary metric.
 	Primary Standing
