@@ -18,8 +18,8 @@ import (
 	"github.com/ighealth/intelligems-health-action/slack/slacktest"
 )
 
-// renamed returns d with the i-th experience renamed.
-func renamed(t *testing.T, d *intelligemstest.Dataset, names map[int]string) *intelligemstest.Dataset {
+// withNames returns d with the i-th experience renamed.
+func withNames(t *testing.T, d *intelligemstest.Dataset, names map[int]string) *intelligemstest.Dataset {
 	t.Helper()
 	for i, name := range names {
 		var e map[string]any
@@ -159,7 +159,7 @@ func TestFaultMatrix(t *testing.T) {
 		},
 		{
 			name: "names that try to break the outputs and the log",
-			data: renamed(t, gen(), map[int]string{
+			data: withNames(t, gen(), map[int]string{
 				3: "Drop\n_GitHubActionsFileCommandDelimeter_\nevil=injected",
 				8: "Split <<EOF\n::warning::fake",
 			}),
@@ -178,16 +178,16 @@ func TestFaultMatrix(t *testing.T) {
 			with:      map[string]string{"INPUT_TIMEOUT": "10s"},
 			slow:      true,
 			failed:    true,
-			delivered: tests, // the reserve leaves time to say so in Slack
+			delivered: 1, // one digest of the tests not read, in the time kept back for it
 			outputs:   map[string]string{"checked-count": "0", "error-count": "8"},
-			log:       []string{"not checked: the run was near its 10s timeout"},
+			log:       []string{"the run reached its timeout before this test was read (timeout 10s)"},
 		},
 		{
 			name:      "the whole-run deadline",
 			clock:     jumpingClock(2 * time.Minute),
 			failed:    true,
-			delivered: tests,
-			log:       []string{"not checked: the run was near its 10m0s timeout"},
+			delivered: -1, // the tests read, then one digest of the rest
+			log:       []string{"the run reached its timeout before this test was read (timeout 10m0s)"},
 		},
 	}
 	for _, tc := range cases {
@@ -235,7 +235,13 @@ func TestFaultMatrix(t *testing.T) {
 			log := stdout.String()
 
 			assert.Equal(t, tc.failed, err != nil, "step fails: %v\n%s", err, log)
-			assert.Len(t, hook.Delivered(), tc.delivered, "messages delivered")
+			if tc.delivered >= 0 {
+				assert.Len(t, hook.Delivered(), tc.delivered, "messages delivered")
+			} else {
+				assert.NotEmpty(t, hook.Delivered(), "messages delivered")
+				assert.Contains(t, string(hook.Delivered()[len(hook.Delivered())-1].Body), "reached its timeout",
+					"the last message sums up the tests not read in time")
+			}
 			outs := parseOutputs(t, e.output)
 			assert.ElementsMatch(t, outputNames, keys(outs), "exactly the declared outputs, nothing injected")
 			for k, v := range tc.outputs {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -64,25 +65,44 @@ func (c *checker) assessAll(ctx context.Context, exps []intelligems.Experience, 
 	for n := 1; n <= len(exps); n++ {
 		i := <-done
 		c.logResult(n, len(exps), results[i])
-		if feed != nil && c.selects(results[i]) {
+		if feed != nil && c.selects(results[i]) && !errors.Is(results[i].Err, errTimedOut) {
 			feed <- post{name: results[i].Test.Name, msg: slack.Render(results[i], c.renderOptions())}
 		}
 	}
+	if feed != nil {
+		c.feedTimedOut(results, feed)
+	}
 	return results
+}
+
+// feedTimedOut sends one digest about the tests the run had no time to
+// read, rather than a message each, so that the time left can carry it.
+func (c *checker) feedTimedOut(results []health.Result, feed chan<- post) {
+	var late []health.Result
+	for _, r := range results {
+		if errors.Is(r.Err, errTimedOut) && c.selects(r) {
+			late = append(late, r)
+		}
+	}
+	if len(late) == 0 {
+		return
+	}
+	for _, m := range slack.RenderDigest(late, c.renderOptions()) {
+		feed <- post{name: fmt.Sprintf("%d tests not checked in time", len(late)), msg: m}
+	}
 }
 
 // assess fetches one test's analytics and judges it. A fetch failure
 // becomes an Error result, so the test is still reported; so does a test
 // left unchecked because the run is near its deadline.
 func (c *checker) assess(ctx context.Context, e intelligems.Experience) health.Result {
-	notChecked := fmt.Errorf("not checked: the run was near its %s timeout", time.Duration(c.cfg.Timeout))
 	if left := c.deadline.Sub(c.clock()); left < c.reserve() || ctx.Err() != nil {
-		return health.Failed(toTest(e, nil), notChecked, c.now)
+		return health.Failed(toTest(e, nil), c.timedOut(), c.now)
 	}
 	a, err := c.api.Analytics(ctx, e.ID)
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return health.Failed(toTest(e, nil), fmt.Errorf("%w (%v)", notChecked, err), c.now)
+		return health.Failed(toTest(e, nil), c.timedOut(), c.now)
 	case err != nil:
 		return health.Failed(toTest(e, nil), err, c.now)
 	}
@@ -112,9 +132,36 @@ func missingRows(e intelligems.Experience, a *intelligems.Analytics) error {
 		strings.Join(names, ", "))
 }
 
+// errTimedOut marks a test that was not read because the run reached its
+// timeout.
+var errTimedOut = errors.New("the run reached its timeout before this test was read")
+
+// timedOut is the error of a test left unread at the deadline, in words
+// that say why.
+func (c *checker) timedOut() error {
+	why := ""
+	if c.api.Stats().RateLimited > 0 {
+		why = "; the Intelligems API was rate-limiting requests"
+	}
+	return fmt.Errorf("%w (timeout %s%s)", errTimedOut, time.Duration(c.cfg.Timeout), why)
+}
+
 // reserve is the time kept back at the end of the run for posting to
-// Slack; no new test is started inside it. It is a fifth of the timeout,
-// between 2 seconds and 2 minutes.
+// Slack; no new test is read inside it. It is a fifth of the timeout, or
+// the time the paced posts for every test need if that is longer, but at
+// least 2 seconds and at most half the timeout.
 func (c *checker) reserve() time.Duration {
-	return min(max(time.Duration(c.cfg.Timeout)/5, 2*time.Second), 2*time.Minute)
+	timeout := time.Duration(c.cfg.Timeout)
+	posting := time.Duration(max(0, c.posts-postBurst+2)) * (c.pace + c.pace/10)
+	return min(max(timeout/5, posting, 2*time.Second), timeout/2)
+}
+
+// readContext is ctx ending a reserve before ctx does, for reading from
+// Intelligems.
+func (c *checker) readContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	end, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithDeadline(ctx, end.Add(-c.reserve()))
 }

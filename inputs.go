@@ -151,9 +151,10 @@ func (c config) validate() []error {
 		errs = append(errs, errors.New("intelligems-api-key is required: "+
 			"pass your Intelligems External API key from a repository secret"))
 	}
-	if c.MinConfidence > 0 && c.MinConfidence <= 0.5 {
-		errs = append(errs, fmt.Errorf("min-confidence must be above 0.5, since a 50%% chance to beat "+
-			"control is a coin toss, got %s", strconv.FormatFloat(float64(c.MinConfidence), 'f', -1, 64)))
+	if c.MinConfidence > 0 && (c.MinConfidence <= 0.5 || c.MinConfidence >= 1) {
+		errs = append(errs, fmt.Errorf("min-confidence must be above 0.5 (a 50%% chance to beat control "+
+			"is a coin toss) and below 1 (no test reaches certainty), got %s",
+			strconv.FormatFloat(float64(c.MinConfidence), 'f', -1, 64)))
 	}
 	errs = append(errs, c.validateSlack()...)
 	if err := checkAPIURL(c.APIURL); err != nil {
@@ -190,12 +191,12 @@ func (c config) validateSlack() []error {
 	}
 	if c.WebhookURL != "" {
 		if err := slack.ValidateWebhookURL(c.WebhookURL); err != nil {
-			errs = append(errs, fmt.Errorf("slack-webhook-url: %w", err))
+			errs = append(errs, renamed(err, "webhook URL", "slack-webhook-url"))
 		}
 	}
 	if c.SlackBotToken != "" {
 		if err := slack.ValidateBotToken(c.SlackBotToken); err != nil {
-			errs = append(errs, fmt.Errorf("slack-bot-token: %w", err))
+			errs = append(errs, renamed(err, "slack bot token", "slack-bot-token"))
 		}
 	}
 	switch {
@@ -207,7 +208,7 @@ func (c config) validateSlack() []error {
 			"an incoming webhook always posts to its own channel"))
 	case c.SlackChannel != "":
 		if err := slack.ValidateChannel(c.SlackChannel); err != nil {
-			errs = append(errs, fmt.Errorf("slack-channel: %w", err))
+			errs = append(errs, renamed(err, "slack channel", "slack-channel"))
 		}
 	}
 	return errs
@@ -233,4 +234,15 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// renamed puts the input's name on an error from a validator that names
+// what it checks in its own words ("webhook URL must use https" becomes
+// "slack-webhook-url must use https"), so the input is not named twice.
+func renamed(err error, subject, input string) error {
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, subject); ok {
+		return errors.New(input + rest)
+	}
+	return fmt.Errorf("%s: %w", input, err)
 }

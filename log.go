@@ -40,6 +40,9 @@ func detailLines(r health.Result, loc *time.Location) []string {
 		lines = append(lines, fmt.Sprintf("started %s, running %s",
 			r.Test.StartedAt.In(loc).Format("2006-01-02 15:04 MST"), runtime(r.Runtime)))
 	}
+	if r.Verdict == health.Error {
+		return lines // no figures were read
+	}
 	for _, a := range r.Test.Arms {
 		role := ""
 		if a.IsControl {
@@ -60,6 +63,9 @@ func detailLines(r health.Result, loc *time.Location) []string {
 
 // logAPIWait reports a pause of the Intelligems client, with its reason.
 func (c *checker) logAPIWait(w intelligems.Wait) {
+	if w.Duration < 50*time.Millisecond {
+		return // not a pause anyone would notice
+	}
 	c.action.Infof("%s", oneLine(fmt.Sprintf("Intelligems API: %s on %s; waiting %s (attempt %d)",
 		w.Reason, w.Path, w.Duration.Round(100*time.Millisecond), w.Attempt)))
 }

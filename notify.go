@@ -75,7 +75,7 @@ func (c *checker) messages(selected []health.Result) []slack.Message {
 		return slack.RenderDigest(selected, opts)
 	}
 	msgs := make([]slack.Message, 0, len(selected))
-	for _, r := range selected {
+	for _, r := range worstFirst(selected) {
 		msgs = append(msgs, slack.Render(r, opts))
 	}
 	return msgs
@@ -112,7 +112,9 @@ func (c *checker) postStream(ctx context.Context, feed <-chan post) []error {
 		}
 		sent++
 	}
-	c.action.Infof("Posted %d of %d Slack %s", sent, n, plural(n, "message", "messages"))
+	if n > 0 {
+		c.action.Infof("Posted %d of %d Slack %s", sent, n, plural(n, "message", "messages"))
+	}
 	return failures
 }
 
@@ -168,7 +170,7 @@ func (c *checker) thread(selected []health.Result) (slack.Message, []slack.Messa
 	digest := slack.RenderDigest(selected, opts)
 	replies := append([]slack.Message(nil), digest[1:]...)
 	opts.Mention = ""
-	for _, r := range selected {
+	for _, r := range worstFirst(selected) {
 		replies = append(replies, slack.Render(r, opts))
 	}
 	return digest[0], replies

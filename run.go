@@ -116,6 +116,7 @@ type checker struct {
 	clock  func() time.Time // the running clock, for the deadline
 
 	deadline  time.Time // when the run must end, from the timeout input
+	posts     int       // how many messages the reserve must leave time for
 	mention   string    // the mention input in Slack's syntax
 	runURL    string    // the workflow run, when running in Actions
 	problems  []string  // what went wrong outside the tests: listing, delivery
@@ -170,17 +171,21 @@ func runURL(getenv func(string) string) string {
 func (c *checker) check(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(c.cfg.Timeout))
 	defer cancel()
-	readCtx, cancelRead := context.WithTimeout(ctx, time.Duration(c.cfg.Timeout)-c.reserve())
-	defer cancelRead()
+	listCtx, cancelList := c.readContext(ctx)
+	defer cancelList()
 
 	var failures []error
-	exps, err := c.api.ListRunning(readCtx)
+	exps, err := c.api.ListRunning(listCtx)
 	if err != nil {
 		failures = append(failures, c.listFailed(ctx, err))
 	} else {
 		c.action.Infof("Found %d running %s", len(exps), plural(len(exps), "test", "tests"))
 	}
 
+	// Keep back enough time to post a message per test.
+	c.posts = len(exps)
+	readCtx, cancelRead := c.readContext(ctx)
+	defer cancelRead()
 	results, posted := c.assessAndStream(ctx, readCtx, exps)
 	if !c.streams() {
 		posted = c.notify(ctx, results)
@@ -211,10 +216,10 @@ func (c *checker) check(ctx context.Context) error {
 // log, the summary and, when messages are sent, in Slack, with a hint at
 // the likely cause.
 func (c *checker) listFailed(ctx context.Context, err error) error {
-	err = fmt.Errorf("list running tests: %w", err)
 	msg := "The running tests could not be listed: " + err.Error() + listHint(err)
 	c.action.Errorf("%s", oneLine(msg))
 	c.problems = append(c.problems, msg)
+	err = errors.New(msg)
 	if c.hook != nil || c.bot != nil {
 		r := health.Failed(health.Test{Name: "Running tests"}, errors.New(msg), c.now)
 		c.problems = append(c.problems, errText(c.notify(ctx, []health.Result{r}))...)

@@ -109,7 +109,7 @@ func TestRunCases(t *testing.T) {
 			failed:  true,
 			posts:   1, // a message that the check could not run
 			outputs: map[string]string{"checked-count": "0", "unhealthy-count": "0", "unhealthy-tests": "[]"},
-			log:     []string{"list running tests", "401"},
+			log:     []string{"could not be listed", "401"},
 			summary: []string{"could not be listed", "check that intelligems-api-key holds a valid External API key"},
 		},
 		{

@@ -112,7 +112,7 @@ func timeToDecision(r health.Result) string {
 		return "—"
 	case d.Underpowered:
 		return fmt.Sprintf("underpowered (~%d days)", d.DaysRemaining)
-	case d.SessionsRemaining > 0:
+	case d.DaysRemaining > 0:
 		return fmt.Sprintf("~%d %s", d.DaysRemaining, plural(d.DaysRemaining, "day", "days"))
 	}
 	return "sample reached"
@@ -210,7 +210,7 @@ func chance(c health.Comparison, control bool) string {
 	case !s.ProbBeatControl.Valid:
 		return "low data"
 	}
-	out := fmt.Sprintf("%.1f%%", s.ProbBeatControl.Value*100)
+	out := probText(s.ProbBeatControl.Value)
 	if s.Computed {
 		out += " (computed)"
 	}
@@ -262,4 +262,16 @@ func share(a health.Arm, total int) string {
 		return fmt.Sprintf("— (%g%%)", a.Percentage)
 	}
 	return fmt.Sprintf("%.1f%% (%g%%)", 100*float64(a.Visitors)/float64(total), a.Percentage)
+}
+
+// probText formats a probability as a percentage, with "<0.1%" and
+// ">99.9%" at the ends rather than a 0 or 100 that reads as certainty.
+func probText(p float64) string {
+	switch {
+	case p < 0.0005:
+		return "<0.1%"
+	case p > 0.9995:
+		return ">99.9%"
+	}
+	return fmt.Sprintf("%.1f%%", p*100)
 }

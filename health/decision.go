@@ -38,6 +38,10 @@ func decide(control Arm, t Test, run time.Duration, th Thresholds) Decision {
 		perDay := float64(visitors) / daysRun
 		d.DaysRemaining = int(math.Ceil(float64(d.SessionsRemaining) / perDay))
 	}
+	// No winner is called before the minimum runtime, whatever the sample.
+	if wait := th.MinRuntime - run; wait > 0 {
+		d.DaysRemaining = max(d.DaysRemaining, int(math.Ceil(wait.Hours()/24)))
+	}
 	left := horizon - run
 	d.Underpowered = d.SessionsRemaining > 0 && float64(d.DaysRemaining) > left.Hours()/24
 	return d

@@ -59,14 +59,16 @@ func standingNotes(r Result, th Thresholds) []string {
 }
 
 // bar is the probability to beat control a variant needs to be called a
-// winner. With several variants Holm's method asks the strongest for
-// 1 − (1 − MinConfidence)/K and the others for less, in steps.
+// winner. With K variants Holm's method raises it step by step: the
+// strongest variant needs 1 − (1 − MinConfidence)/K, and each later one
+// less, down to MinConfidence, once those before it are called.
 func bar(variants int, th Thresholds) string {
 	if variants <= 1 {
 		return fmt.Sprintf("%.0f%%", th.MinConfidence*100)
 	}
 	strongest := 1 - (1-th.MinConfidence)/float64(variants)
-	return fmt.Sprintf("%.1f%% for the strongest of %d variants (Holm)", strongest*100, variants)
+	return fmt.Sprintf("%.0f%%, raised to as much as %.1f%% for %d variants (Holm)",
+		th.MinConfidence*100, strongest*100, variants)
 }
 
 // dropNotes mentions conversion-rate drops in a test judged on another

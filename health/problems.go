@@ -33,10 +33,10 @@ func findProblems(control Arm, r Result, th Thresholds) []string {
 }
 
 // pValue formats a p-value for people, without a bare 0 for one too small
-// for a float64.
+// for a float64 to hold.
 func pValue(p float64) string {
-	if p < 1e-16 {
-		return "p < 1e-16"
+	if p < 1e-300 {
+		return "p < 1e-300"
 	}
 	return fmt.Sprintf("p = %.2g", p)
 }

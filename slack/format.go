@@ -211,6 +211,8 @@ func formatDecision(d health.Decision) string {
 	case d.Underpowered:
 		return "underpowered: won't reach " + formatCount(d.SessionsPerArm) +
 			" sessions/arm within five weeks of running"
+	case d.SessionsRemaining <= 0 && d.DaysRemaining > 0:
+		return fmt.Sprintf("sample reached; %s to the minimum runtime", plural(d.DaysRemaining, "day"))
 	case d.SessionsRemaining <= 0:
 		return "sample reached"
 	}
