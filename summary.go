@@ -39,6 +39,22 @@ func summary(results []health.Result, now time.Time, loc *time.Location, problem
 		return b.String()
 	}
 
+	b.WriteString(table(results))
+	for i, r := range worstFirst(results) {
+		d := detail(r, loc)
+		if b.Len()+len(d) > summaryLimit {
+			fmt.Fprintf(&b, "_Detail of %d more tests left out to keep this summary "+
+				"under GitHub's size limit; see the log._\n", len(results)-i)
+			break
+		}
+		b.WriteString(d)
+	}
+	return b.String()
+}
+
+// table renders one row per test, worst first.
+func table(results []health.Result) string {
+	var b strings.Builder
 	b.WriteString("| Test | Verdict | Runtime | Sessions | Orders | Time to decision | Issues |\n")
 	b.WriteString("|---|---|---|---:|---:|---|---|\n")
 	for _, r := range worstFirst(results) {
@@ -51,16 +67,6 @@ func summary(results []health.Result, now time.Time, loc *time.Location, problem
 			sessions, orders, timeToDecision(r), md(orDash(issueText(r))))
 	}
 	b.WriteString("\n")
-
-	for i, r := range worstFirst(results) {
-		d := detail(r, loc)
-		if b.Len()+len(d) > summaryLimit {
-			fmt.Fprintf(&b, "_Detail of %d more tests left out to keep this summary "+
-				"under GitHub's size limit; see the log._\n", len(results)-i)
-			break
-		}
-		b.WriteString(d)
-	}
 	return b.String()
 }
 
