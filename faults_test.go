@@ -90,11 +90,18 @@ func TestFaultMatrix(t *testing.T) {
 			apiOpts: []intelligemstest.Option{
 				intelligemstest.WithStrictRateLimit(300 * time.Millisecond),
 				intelligemstest.WithFractionalRetryAfter(),
-				intelligemstest.WithFault(first, intelligemstest.Fault{Status: 500, Body: `{"error":"Internal Server Error"}`, Times: 1}),
-				intelligemstest.WithFault(first, intelligemstest.Fault{Status: 502, Body: intelligemstest.BadGatewayPage, ContentType: "text/html", Times: 1}),
+				intelligemstest.WithFault(first, intelligemstest.Fault{
+					Status: 500, Body: `{"error":"Internal Server Error"}`, Times: 1,
+				}),
+				intelligemstest.WithFault(first, intelligemstest.Fault{
+					Status: 502, Body: intelligemstest.BadGatewayPage,
+					ContentType: "text/html", Times: 1,
+				}),
 				intelligemstest.WithFault("/experiences-list", intelligemstest.Fault{Hang: 2 * time.Second, Times: 1}),
 			},
-			hookOpts:  []slacktest.Option{slacktest.WithScript(slacktest.Answer{Status: 429, Header: http.Header{"Retry-After": {"1"}}, Body: "rate_limited"})},
+			hookOpts: []slacktest.Option{slacktest.WithScript(slacktest.Answer{
+				Status: 429, Header: http.Header{"Retry-After": {"1"}}, Body: "rate_limited",
+			})},
 			delivered: tests,
 			outputs:   map[string]string{"checked-count": "8", "error-count": "0"},
 			log:       []string{"server error 500", "rate limit", "Slack: "},
@@ -108,32 +115,43 @@ func TestFaultMatrix(t *testing.T) {
 			delivered: 1, // the message that the check could not run
 		},
 		{
-			name:      "broken JSON for one test",
-			apiOpts:   []intelligemstest.Option{intelligemstest.WithFault(first, intelligemstest.Fault{Truncate: true})},
+			name: "broken JSON for one test",
+			apiOpts: []intelligemstest.Option{
+				intelligemstest.WithFault(first, intelligemstest.Fault{Truncate: true}),
+			},
 			failed:    true,
 			delivered: tests,
 			outputs:   map[string]string{"checked-count": "7", "error-count": "1"},
 			log:       []string{"::error title=Generated 01"},
 		},
 		{
-			name:      "an HTML 502 that does not go away",
-			apiOpts:   []intelligemstest.Option{intelligemstest.WithFault(first, intelligemstest.Fault{Status: 502, Body: intelligemstest.BadGatewayPage, ContentType: "text/html"})},
+			name: "an HTML 502 that does not go away",
+			apiOpts: []intelligemstest.Option{
+				intelligemstest.WithFault(first, intelligemstest.Fault{
+					Status: 502, Body: intelligemstest.BadGatewayPage, ContentType: "text/html",
+				}),
+			},
 			failed:    true,
 			delivered: tests,
 			outputs:   map[string]string{"checked-count": "7", "error-count": "1"},
 			log:       []string{"502"},
 		},
 		{
-			name:      "a test that hangs past the request timeout",
-			apiOpts:   []intelligemstest.Option{intelligemstest.WithFault(first, intelligemstest.Fault{Hang: time.Minute})},
+			name: "a test that hangs past the request timeout",
+			apiOpts: []intelligemstest.Option{
+				intelligemstest.WithFault(first, intelligemstest.Fault{Hang: time.Minute}),
+			},
 			failed:    true,
 			delivered: tests,
 			outputs:   map[string]string{"checked-count": "7", "error-count": "1"},
 			log:       []string{"Client.Timeout exceeded"},
 		},
 		{
-			name:      "a 429 storm under the strict bucket",
-			apiOpts:   []intelligemstest.Option{intelligemstest.WithStrictRateLimit(200 * time.Millisecond), intelligemstest.WithFractionalRetryAfter()},
+			name: "a 429 storm under the strict bucket",
+			apiOpts: []intelligemstest.Option{
+				intelligemstest.WithStrictRateLimit(200 * time.Millisecond),
+				intelligemstest.WithFractionalRetryAfter(),
+			},
 			delivered: tests,
 			outputs:   map[string]string{"checked-count": "8", "error-count": "0"},
 		},
@@ -144,8 +162,11 @@ func TestFaultMatrix(t *testing.T) {
 			outputs:   map[string]string{"checked-count": "8"},
 		},
 		{
-			name:      "revoked webhook",
-			hookOpts:  []slacktest.Option{slacktest.WithScript(slacktest.Answer{Status: 404, Body: "no_service"}, slacktest.Answer{Status: 404, Body: "no_service"})},
+			name: "revoked webhook",
+			hookOpts: []slacktest.Option{slacktest.WithScript(
+				slacktest.Answer{Status: 404, Body: "no_service"},
+				slacktest.Answer{Status: 404, Body: "no_service"},
+			)},
 			failed:    true,
 			delivered: tests - 2,
 			log:       []string{"no_service", "create a new incoming webhook"},
@@ -171,7 +192,8 @@ func TestFaultMatrix(t *testing.T) {
 			apiOpts: func() []intelligemstest.Option {
 				var opts []intelligemstest.Option
 				for i := range tests {
-					opts = append(opts, intelligemstest.WithFault(experimentID(t, gen(), i), intelligemstest.Fault{Hang: time.Minute}))
+					opts = append(opts, intelligemstest.WithFault(experimentID(t, gen(), i),
+						intelligemstest.Fault{Hang: time.Minute}))
 				}
 				return opts
 			}(),

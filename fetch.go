@@ -19,7 +19,9 @@ const workers = 4
 
 // assessAndStream assesses every test and, when messages are streamed,
 // posts each one as its test finishes. Fetching uses readCtx, posting ctx.
-func (c *checker) assessAndStream(ctx, readCtx context.Context, exps []intelligems.Experience) ([]health.Result, []error) {
+func (c *checker) assessAndStream(
+	ctx, readCtx context.Context, exps []intelligems.Experience,
+) ([]health.Result, []error) {
 	if !c.streams() {
 		return c.assessAll(readCtx, exps, nil), nil
 	}

@@ -28,7 +28,11 @@ func (c *checker) notify(ctx context.Context, results []health.Result) []error {
 		return nil
 	}
 	if len(selected) == 0 {
-		c.action.Infof("Nothing to post: no test needs attention")
+		why := "no running tests"
+		if len(results) > 0 {
+			why = "no test needs attention"
+		}
+		c.action.Infof("Nothing to post to Slack: %s", why)
 		return nil
 	}
 

@@ -42,9 +42,10 @@ func TestSummaryGolden(t *testing.T) {
 	}{
 		{name: "summary_sample.golden.md", data: intelligemstest.SampleDataset(fixtureNow)},
 		{
-			name:   "summary_low_data_and_error.golden.md",
-			data:   intelligemstest.SampleLowData(fixtureNow),
-			opts:   []intelligemstest.Option{intelligemstest.WithAnalyticsFault(intelligemstest.SamplePriceTestID, http.StatusNotFound, `{"error":"Not Found"}`)},
+			name: "summary_low_data_and_error.golden.md",
+			data: intelligemstest.SampleLowData(fixtureNow),
+			opts: []intelligemstest.Option{intelligemstest.WithAnalyticsFault(
+				intelligemstest.SamplePriceTestID, http.StatusNotFound, `{"error":"Not Found"}`)},
 			zone:   "America/New_York",
 			failed: true,
 		},
@@ -89,17 +90,24 @@ func TestRunCases(t *testing.T) {
 		noCalls   bool // no request reaches the API
 	}{
 		{
-			name:    "all good, one message each",
-			posts:   3,
-			outputs: map[string]string{"checked-count": "3", "unhealthy-count": "2", "healthy-count": "1", "error-count": "0"},
-			log:     []string{"Found 3 running tests", "[3/3]", "Posted 3 of 3 Slack messages"},
+			name:  "all good, one message each",
+			posts: 3,
+			outputs: map[string]string{
+				"checked-count": "3", "unhealthy-count": "2",
+				"healthy-count": "1", "error-count": "0",
+			},
+			log: []string{"Found 3 running tests", "[3/3]", "Posted 3 of 3 Slack messages"},
 		},
 		{
-			name:    "one test vanishes between listing and fetching",
-			apiOpts: []intelligemstest.Option{intelligemstest.WithAnalyticsFault(intelligemstest.SampleThreeArmID, http.StatusNotFound, `{"error":"Not Found"}`)},
-			failed:  true,
-			posts:   3,
-			outputs: map[string]string{"checked-count": "2", "unhealthy-count": "1", "healthy-count": "1", "error-count": "1"},
+			name: "one test vanishes between listing and fetching",
+			apiOpts: []intelligemstest.Option{intelligemstest.WithAnalyticsFault(
+				intelligemstest.SampleThreeArmID, http.StatusNotFound, `{"error":"Not Found"}`)},
+			failed: true,
+			posts:  3,
+			outputs: map[string]string{
+				"checked-count": "2", "unhealthy-count": "1",
+				"healthy-count": "1", "error-count": "1",
+			},
 			log:     []string{"::error title=Homepage Hero Layout - 3 way::", "404"},
 			summary: []string{"❌ error", "Could not be checked"},
 		},
@@ -169,7 +177,8 @@ func TestRunCases(t *testing.T) {
 			noCalls: true,
 			summary: []string{"The check did not run because of invalid inputs", "did you mean 0.95?"},
 			log: []string{
-				"::error title=Invalid input::min-confidence must be a fraction between 0 and 1, got 95 (did you mean 0.95?)",
+				"::error title=Invalid input::min-confidence must be a fraction between 0 and 1, " +
+					"got 95 (did you mean 0.95?)",
 				`::error title=Invalid input::notify-on must be always, unhealthy or never, got "loudly"`,
 			},
 		},
@@ -232,7 +241,8 @@ func TestDemoUnderTheRunner(t *testing.T) {
 	// own files, and the demo writes its outputs there.
 	e := newRunnerEnv(t, map[string]string{"INPUT_FAIL-ON-UNHEALTHY": "false"})
 	var stdout strings.Builder
-	err := run(t.Context(), []string{"-demo"}, env{getenv: e.getenv, stdout: &stdout, now: func() time.Time { return fixtureNow }})
+	err := run(t.Context(), []string{"-demo"},
+		env{getenv: e.getenv, stdout: &stdout, now: func() time.Time { return fixtureNow }})
 
 	require.NoError(t, err, stdout.String())
 	outs := parseOutputs(t, e.output)

@@ -39,13 +39,15 @@ func test(age time.Duration, arms ...health.Arm) health.Test {
 func TestAssessVerdicts(t *testing.T) {
 	t.Parallel()
 
-	priceLoser := test(12*day, arm("Current price", true, 50, 10000, 300), p2bc(arm("+12% price", false, 50, 10000, 290), 0.3))
+	priceLoser := test(12*day, arm("Current price", true, 50, 10000, 300),
+		p2bc(arm("+12% price", false, 50, 10000, 290), 0.3))
 	priceLoser.PriceOrShipping = true
 	priceLoser.Arms[1].RevenuePerVisitor = health.Metric{Lift: health.Some(-0.061), ProbBeatControl: health.Some(0.02)}
 	justStarted := test(time.Hour, arm("Control", true, 50, 0, 0), arm("B", false, 50, 0, 0))
 	justStarted.HasAnalytics = false
 	computed := test(14*day, arm("Control", true, 50, 10000, 300), arm("B", false, 50, 10000, 250))
-	priceTrade := test(14*day, arm("Current price", true, 50, 10000, 300), p2bc(arm("+12% price", false, 50, 10000, 237), 0.001))
+	priceTrade := test(14*day, arm("Current price", true, 50, 10000, 300),
+		p2bc(arm("+12% price", false, 50, 10000, 237), 0.001))
 	priceTrade.PriceOrShipping = true
 	priceTrade.Arms[1].RevenuePerVisitor = health.Metric{Lift: health.Some(0.10), ProbBeatControl: health.Some(0.99)}
 	floatNoise := test(14*day, arm("Control", true, 50, 10000, 300), arm("B", false, 50, 10000, 340))
@@ -66,11 +68,13 @@ func TestAssessVerdicts(t *testing.T) {
 				"results cannot be trusted until the cause is found"},
 		},
 		{
-			name:    "zero-traffic arm",
-			test:    test(5*day, arm("Control", true, 34, 3400, 100), p2bc(arm("A", false, 33, 3300, 99), 0.5), arm("B", false, 33, 0, 0)),
+			name: "zero-traffic arm",
+			test: test(5*day, arm("Control", true, 34, 3400, 100),
+				p2bc(arm("A", false, 33, 3300, 99), 0.5), arm("B", false, 33, 0, 0)),
 			verdict: health.Unhealthy,
 			issues: []string{
-				"Sample ratio mismatch: B got 0.0% of sessions, expected 33.0% (p < 1e-300); results cannot be trusted until the cause is found",
+				"Sample ratio mismatch: B got 0.0% of sessions, expected 33.0% (p < 1e-300); " +
+					"results cannot be trusted until the cause is found",
 				"No traffic to B (configured 33%) while the other arms have 6,700 sessions",
 			},
 		},
@@ -82,7 +86,8 @@ func TestAssessVerdicts(t *testing.T) {
 				// Posterior predictive: Π_{k<500} (4366+k)/(4502+k) = 4.875e-7.
 				"No orders from 500 sessions in B: if it converted like the control (3.00%), " +
 					"that would happen about 1 in 2,100,000 times; check checkout and price delivery",
-				"B is losing on conversion rate (−100.0%, <0.1% chance to beat control, computed from sessions and orders)",
+				"B is losing on conversion rate (−100.0%, <0.1% chance to beat control, " +
+					"computed from sessions and orders)",
 			},
 		},
 		{
@@ -95,7 +100,10 @@ func TestAssessVerdicts(t *testing.T) {
 			name:    "almost nothing collected in nine days",
 			test:    test(9*day, arm("Control", true, 50, 22, 1), arm("B", false, 50, 18, 0)),
 			verdict: health.Unhealthy,
-			issues:  []string{"Low sample size (40 sessions after 9 days)", "Insufficient orders (1 order after 9 days)"},
+			issues: []string{
+				"Low sample size (40 sessions after 9 days)",
+				"Insufficient orders (1 order after 9 days)",
+			},
 		},
 		{
 			name:    "started an hour ago",
@@ -132,7 +140,8 @@ func TestAssessVerdicts(t *testing.T) {
 			name:    "computed probability where the source has none",
 			test:    computed,
 			verdict: health.Loser,
-			issues:  []string{"B is losing on conversion rate (−16.7%, 1.5% chance to beat control, computed from sessions and orders)"},
+			issues: []string{"B is losing on conversion rate (−16.7%, " +
+				"1.5% chance to beat control, computed from sessions and orders)"},
 		},
 		{
 			name: "three variants are corrected for multiple comparisons",
@@ -141,7 +150,8 @@ func TestAssessVerdicts(t *testing.T) {
 			verdict: health.KeepRunning,
 			notes: []string{
 				"Calls are corrected for 3 variants against one control (Holm)",
-				"B: not yet conclusive on conversion rate (97.5% chance to beat control; needs 95%, raised to as much as 98.3% for 3 variants (Holm))",
+				"B: not yet conclusive on conversion rate (97.5% chance to beat control; " +
+					"needs 95%, raised to as much as 98.3% for 3 variants (Holm))",
 			},
 		},
 		{
@@ -174,7 +184,8 @@ func TestAssessVerdicts(t *testing.T) {
 			name:    "enough sessions and no difference is flat",
 			test:    test(20*day, arm("Control", true, 50, 60000, 1800), p2bc(arm("B", false, 50, 60000, 1805), 0.53)),
 			verdict: health.Flat,
-			notes:   []string{"Has the 53,211 sessions per arm needed to detect a 10% change in conversion rate with 80% power"},
+			notes: []string{"Has the 53,211 sessions per arm needed to detect a 10% change " +
+				"in conversion rate with 80% power"},
 		},
 		{
 			name:    "no control",
@@ -237,7 +248,8 @@ func TestAssessTimeToDecision(t *testing.T) {
 			t.Parallel()
 
 			orders := tc.perArm * 3 / 100
-			tt := test(tc.age, arm("Control", true, 50, tc.perArm, orders), p2bc(arm("B", false, 50, tc.perArm, orders), 0.5))
+			tt := test(tc.age, arm("Control", true, 50, tc.perArm, orders),
+				p2bc(arm("B", false, 50, tc.perArm, orders), 0.5))
 
 			d := health.Assess(tt, health.DefaultThresholds(), now).Decision
 
@@ -278,13 +290,15 @@ func TestAssessProbabilitySources(t *testing.T) {
 
 	twoArms := test(10*day, arm("Control", true, 50, 1000, 30), arm("B", false, 50, 1000, 40))
 	twoArms.Arms[1].ConversionRate.ProbBeBest = health.Some(0.97)
-	threeArms := test(10*day, arm("Control", true, 34, 1000, 30), arm("B", false, 33, 1000, 40), arm("C", false, 33, 1000, 31))
+	threeArms := test(10*day, arm("Control", true, 34, 1000, 30), arm("B", false, 33, 1000, 40),
+		arm("C", false, 33, 1000, 31))
 	threeArms.Arms[1].ConversionRate.ProbBeBest = health.Some(0.97)
 
 	r2 := health.Assess(twoArms, health.DefaultThresholds(), now)
 	r3 := health.Assess(threeArms, health.DefaultThresholds(), now)
 
-	assert.Equal(t, health.Some(0.97), r2.Comparisons[0].Primary.ProbBeatControl, "two arms: to be best equals to beat control")
+	assert.Equal(t, health.Some(0.97), r2.Comparisons[0].Primary.ProbBeatControl,
+		"two arms: to be best equals to beat control")
 	assert.False(t, r2.Comparisons[0].Primary.Computed)
 	assert.True(t, r3.Comparisons[0].Primary.Computed, "three arms never use to be best")
 	assert.NotEqual(t, 0.97, r3.Comparisons[0].Primary.ProbBeatControl.Value)

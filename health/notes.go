@@ -98,7 +98,8 @@ func decisionNote(r Result, th Thresholds) []string {
 			th.MDE*100, Count(d.SessionsPerArm), d.DaysRemaining)}
 	case d.SessionsRemaining > 0:
 		return []string{fmt.Sprintf("About %d more %s to a decision at steady traffic (%s more sessions "+
-			"to detect a %.0f%% change in conversion rate with 80%% power)", d.DaysRemaining, plural(d.DaysRemaining, "day", "days"),
+			"to detect a %.0f%% change in conversion rate with 80%% power)",
+			d.DaysRemaining, plural(d.DaysRemaining, "day", "days"),
 			Count(d.SessionsRemaining), th.MDE*100)}
 	}
 	return []string{fmt.Sprintf("Has the %s sessions per arm needed to detect a %.0f%% change in "+

@@ -51,8 +51,10 @@ func TestFaults(t *testing.T) {
 			wantWaits: []string{"server error 500", "server error 502"},
 		},
 		{
-			name:       "502 HTML page every time",
-			faults:     []intelligemstest.Fault{{Status: 502, Body: intelligemstest.BadGatewayPage, ContentType: "text/html"}},
+			name: "502 HTML page every time",
+			faults: []intelligemstest.Fault{
+				{Status: 502, Body: intelligemstest.BadGatewayPage, ContentType: "text/html"},
+			},
 			wantReqs:   3,
 			wantWaits:  []string{"server error 502", "server error 502"},
 			wantStatus: 502,

@@ -89,7 +89,9 @@ func checkAnalytics(t *testing.T, a *Analytics) {
 			t.Errorf("row %q has a nil metrics map", r.VariationID)
 		}
 		for key, m := range r.Metrics {
-			for _, n := range []Number{m.Value, m.Uplift, m.UpliftLow, m.UpliftHigh, m.P2BB, m.P2BC, m.CILow, m.CIHigh} {
+			for _, n := range []Number{
+				m.Value, m.Uplift, m.UpliftLow, m.UpliftHigh, m.P2BB, m.P2BC, m.CILow, m.CIHigh,
+			} {
 				checkNumber(t, key, n)
 			}
 		}

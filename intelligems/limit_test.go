@@ -189,7 +189,9 @@ func TestConcurrentCallsShareTheLimit(t *testing.T) {
 			assert.Equal(t, st.Requests, len(srv.Requests()), "Stats.Requests")
 			for _, w := range log.Waits() {
 				assert.True(t, strings.HasPrefix(w.Reason, "rate limit nearly used up") ||
-					(w.Reason == "rate limited (429)" || w.Reason == "holding off after a rate limit (429) on another request"), "reason %q", w.Reason)
+					(w.Reason == "rate limited (429)" ||
+						w.Reason == "holding off after a rate limit (429) on another request"),
+					"reason %q", w.Reason)
 			}
 		})
 	}

@@ -101,9 +101,10 @@ func TestLimiter(t *testing.T) {
 			},
 		},
 		{
-			name:      "a 429 holds every request",
-			steps:     func(t *testing.T, l *limiter) { l.hold(parseNow.Add(18 * time.Second)) },
-			wantUntil: parseNow.Add(18 * time.Second), wantReason: "holding off after a rate limit (429) on another request",
+			name:       "a 429 holds every request",
+			steps:      func(t *testing.T, l *limiter) { l.hold(parseNow.Add(18 * time.Second)) },
+			wantUntil:  parseNow.Add(18 * time.Second),
+			wantReason: "holding off after a rate limit (429) on another request",
 		},
 		{
 			name: "a 429 and a spent budget: the later of the two",

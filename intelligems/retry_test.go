@@ -40,12 +40,16 @@ func TestErrors(t *testing.T) {
 		},
 		{
 			name: "server error retried, then given up", id: e1,
-			srvOpts:    []intelligemstest.Option{intelligemstest.WithAnalyticsFault(e1, 500, `{"error":"Internal Server Error"}`)},
+			srvOpts: []intelligemstest.Option{
+				intelligemstest.WithAnalyticsFault(e1, 500, `{"error":"Internal Server Error"}`),
+			},
 			wantStatus: 500, wantMsg: "Internal Server Error", wantReqs: 3, wantWaits: 2,
 		},
 		{
 			name: "forbidden is not retried", id: e1,
-			srvOpts:    []intelligemstest.Option{intelligemstest.WithAnalyticsFault(e1, 403, `{"error":"Plan lacks feature"}`)},
+			srvOpts: []intelligemstest.Option{
+				intelligemstest.WithAnalyticsFault(e1, 403, `{"error":"Plan lacks feature"}`),
+			},
 			wantStatus: 403, wantMsg: "Plan lacks feature", wantReqs: 1, is: intelligems.IsUnauthorized,
 		},
 		{

@@ -211,7 +211,9 @@ func TestStrictRateLimit(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			clock := now
-			opts := append([]intelligemstest.Option{intelligemstest.WithClock(func() time.Time { return clock })}, tc.opts...)
+			opts := append([]intelligemstest.Option{
+				intelligemstest.WithClock(func() time.Time { return clock }),
+			}, tc.opts...)
 			srv := intelligemstest.NewServer(key, intelligemstest.SampleDataset(now), opts...)
 			t.Cleanup(srv.Close)
 

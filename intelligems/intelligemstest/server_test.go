@@ -69,9 +69,13 @@ func TestServerAnswers(t *testing.T) {
 		{name: "wrong method", method: http.MethodPost, target: "/experiences-list", wantStatus: 405},
 		{name: "analytics by POST", method: http.MethodPost, body: `{"view":"overview"}`,
 			target: "/analytics/resource/" + intelligemstest.SamplePriceTestID, wantStatus: 200},
-		{name: "analytics by GET", target: "/analytics/resource/" + intelligemstest.SamplePriceTestID + "?view=overview",
+		{name: "analytics by GET",
+			target: "/analytics/resource/" + intelligemstest.SamplePriceTestID +
+				"?view=overview",
 			wantStatus: 200},
-		{name: "analytics, other view", target: "/analytics/resource/" + intelligemstest.SamplePriceTestID + "?view=audience",
+		{name: "analytics, other view",
+			target: "/analytics/resource/" + intelligemstest.SamplePriceTestID +
+				"?view=audience",
 			wantStatus: 400, wantField: "view"},
 		{name: "analytics, unknown id", target: "/analytics/resource/nope", wantStatus: 404},
 	}
