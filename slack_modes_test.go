@@ -177,3 +177,42 @@ func TestBotDryRunShowsTheThread(t *testing.T) {
 	first := strings.Index(stdout, "::group::Slack message (dry run)")
 	assert.Contains(t, stdout[first:first+200], "Test health", "the digest comes first, as the parent")
 }
+
+func TestDigestForATwentyFiveTestStore(t *testing.T) {
+	t.Parallel()
+
+	data := intelligemstest.GeneratedDataset(fixtureNow, 25)
+	api := intelligemstest.NewServer(testKey, data)
+	t.Cleanup(api.Close)
+	hook := slacktest.NewWebhook()
+	t.Cleanup(hook.Close)
+	e := newRunnerEnv(t, map[string]string{
+		"INPUT_INTELLIGEMS-API-KEY": testKey,
+		"INPUT_SLACK-WEBHOOK-URL":   hook.URL(),
+		"INPUT_API-URL":             api.URL(),
+		"INPUT_MESSAGE-STYLE":       "digest",
+	})
+
+	stdout, err := runProgram(t, e, fixtureNow)
+
+	require.NoError(t, err, stdout)
+	posts := hook.Delivered()
+	require.GreaterOrEqual(t, len(posts), 1)
+	require.LessOrEqual(t, len(posts), 3, "one to three digest messages")
+	var all strings.Builder
+	for _, p := range posts {
+		text, _ := p.JSON["text"].(string)
+		assert.NotEmpty(t, text, "each message has its fallback text")
+		all.Write(p.Body)
+	}
+	for name, running := range experimentNames(t, data) {
+		if running {
+			assert.Contains(t, all.String(), name, "the digest names %s", name)
+		}
+	}
+	body := all.String()
+	losing := strings.Index(body, "Generated 04 - Conversion drop")
+	calm := strings.Index(body, "Generated 01 - Healthy two-arm")
+	require.GreaterOrEqual(t, losing, 0, "the store has a test that needs attention")
+	assert.Less(t, losing, calm, "tests that need attention come before the calm ones")
+}
