@@ -56,6 +56,8 @@ func toMetric(m intelligems.Metric) health.Metric {
 	return health.Metric{
 		Value:           toFloat(m.Value),
 		Lift:            toFloat(m.Uplift),
+		LiftLow:         toFloat(m.UpliftLow),
+		LiftHigh:        toFloat(m.UpliftHigh),
 		ProbBeatControl: toFloat(m.P2BC),
 		ProbBeBest:      toFloat(m.P2BB),
 	}

@@ -79,7 +79,7 @@ func Assess(t Test, th Thresholds, now time.Time) Result {
 	r.SampleRatio = sampleRatio(t, th)
 	if enoughData(r, th) {
 		// Projecting from a handful of sessions would only mislead.
-		r.Decision = decide(control, t, r.Runtime, th)
+		r.Decision = decide(control, t, r.Primary, r.Runtime, th)
 	}
 	problems := findProblems(control, r, th)
 	r.Verdict, r.Issues = verdict(r, problems, th)

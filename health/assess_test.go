@@ -354,3 +354,26 @@ func TestAssessPastTheHorizon(t *testing.T) {
 	assert.Zero(t, d.SessionsRemaining)
 	assert.False(t, d.Underpowered, "a test with its sample is not underpowered, however long it ran")
 }
+
+func TestAssessTimeToDecisionOnRevenue(t *testing.T) {
+	t.Parallel()
+
+	// A price test judged on revenue per visitor, whose lift is +4% with a
+	// 95% interval of −10% to +20%: SE = 0.15/1.959964 = 0.076532. To
+	// detect 10% with 80% power at 5% two-sided, SE must fall to
+	// 0.10/(1.959964+0.841621) = 0.035694, so the arms need
+	// 10,000 × (0.076532/0.035694)² = 45,973 sessions each.
+	tt := test(10*day, arm("Current price", true, 50, 10000, 300), p2bc(arm("+8% price", false, 50, 10000, 280), 0.4))
+	tt.PriceOrShipping = true
+	tt.Arms[1].RevenuePerVisitor = health.Metric{
+		Lift: health.Some(0.04), LiftLow: health.Some(-0.10), LiftHigh: health.Some(0.20),
+		ProbBeatControl: health.Some(0.7),
+	}
+
+	r := health.Assess(tt, health.DefaultThresholds(), now)
+
+	require.True(t, r.Decision.Known)
+	assert.Equal(t, health.RevenuePerVisitor, r.Decision.Metric)
+	assert.InDelta(t, 45973, r.Decision.SessionsPerArm, 1, "sessions per arm from the interval")
+	assert.Contains(t, r.Notes[len(r.Notes)-1], "change in revenue per visitor with 80% power")
+}

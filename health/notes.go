@@ -92,19 +92,19 @@ func decisionNote(r Result, th Thresholds) []string {
 	case !d.Known:
 		return nil
 	case d.Underpowered:
-		return []string{fmt.Sprintf("Underpowered: detecting a %.0f%% change in conversion rate with 80%% "+
+		return []string{fmt.Sprintf("Underpowered: detecting a %.0f%% change in %s with 80%% "+
 			"power needs %s sessions per arm, about %d more days at steady traffic; consider a larger "+
 			"effect or fewer variants",
-			th.MDE*100, Count(d.SessionsPerArm), d.DaysRemaining)}
+			th.MDE*100, d.Metric, Count(d.SessionsPerArm), d.DaysRemaining)}
 	case d.SessionsRemaining > 0:
 		return []string{fmt.Sprintf("About %d more %s to a decision at steady traffic (%s more sessions "+
-			"to detect a %.0f%% change in conversion rate with 80%% power)",
+			"to detect a %.0f%% change in %s with 80%% power)",
 			d.DaysRemaining, plural(d.DaysRemaining, "day", "days"),
-			Count(d.SessionsRemaining), th.MDE*100)}
+			Count(d.SessionsRemaining), th.MDE*100, d.Metric)}
 	}
 	return []string{fmt.Sprintf("Has the %s sessions per arm needed to detect a %.0f%% change in "+
-		"conversion rate with 80%% power",
-		Count(d.SessionsPerArm), th.MDE*100)}
+		"%s with 80%% power",
+		Count(d.SessionsPerArm), th.MDE*100, d.Metric)}
 }
 
 // plural picks the word for n.

@@ -127,13 +127,16 @@ type SampleRatio struct {
 	Observed, Expected float64
 }
 
-// Decision estimates how far a test is from a decision on conversion rate,
-// for the configured minimum detectable effect at 95% confidence (two-sided)
-// and 80% power.
+// Decision estimates how far a test is from a decision on Metric, for the
+// configured minimum detectable effect at 95% confidence (two-sided) and 80%
+// power.
 type Decision struct {
 	// Known is false when there is no control conversion rate or no
 	// traffic to project from.
 	Known bool
+	// Metric is what the estimate is for: the primary metric when the
+	// source gives an interval for its lift, else conversion rate.
+	Metric MetricID
 	// SessionsPerArm is the sample each arm needs.
 	SessionsPerArm int
 	// SessionsRemaining is how many more sessions the test needs at its

@@ -71,6 +71,9 @@ type Metric struct {
 	// Lift is the relative change against the control, a fraction
 	// (0.12 means 12% higher). Absent on the control.
 	Lift Float
+	// LiftLow and LiftHigh bound the 95% interval of Lift; absent when the
+	// source has too little data for one.
+	LiftLow, LiftHigh Float
 	// ProbBeatControl is the probability, 0 to 1, that the arm beats the
 	// control on this metric. Absent on the control.
 	ProbBeatControl Float
