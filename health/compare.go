@@ -9,7 +9,7 @@ import "time"
 func compareAll(control Arm, t Test, primary MetricID, run time.Duration, mature bool, th Thresholds) []Comparison {
 	var cs []Comparison
 	for _, v := range t.Variants() {
-		cs = append(cs, compare(control, v, len(t.Arms), primary, th))
+		cs = append(cs, compare(control, v, len(t.Arms), primary))
 	}
 	if mature {
 		call(cs, run, th)
@@ -18,16 +18,13 @@ func compareAll(control Arm, t Test, primary MetricID, run time.Duration, mature
 }
 
 // compare measures variant v against control c.
-func compare(c, v Arm, arms int, primary MetricID, th Thresholds) Comparison {
+func compare(c, v Arm, arms int, primary MetricID) Comparison {
 	cmp := Comparison{
 		Variant:               v,
 		ConversionLift:        lift(v.ConversionRate, c.ConversionRate, rate(v), rate(c)),
 		RevenuePerVisitorLift: lift(v.RevenuePerVisitor, c.RevenuePerVisitor, Float{}, Float{}),
 		AverageOrderValueLift: lift(v.AverageOrderValue, c.AverageOrderValue, Float{}, Float{}),
 	}
-	cmp.ProbBeatControl, _ = probability(c, v, arms, ConversionRate)
-	cmp.Significant = cmp.ProbBeatControl.Valid && cmp.ProbBeatControl.Value >= th.MinConfidence-1e-6
-
 	cmp.Primary.Lift = cmp.ConversionLift
 	switch primary {
 	case RevenuePerVisitor:

@@ -48,13 +48,6 @@ type Comparison struct {
 	ConversionLift        Float
 	RevenuePerVisitorLift Float
 	AverageOrderValueLift Float
-	// ProbBeatControl is the probability, 0 to 1, that the variant beats the
-	// control on conversion rate; absent when there is too little data.
-	ProbBeatControl Float
-	// Significant reports whether ProbBeatControl reached the configured
-	// confidence on its own, without the correction for several variants
-	// that the calls in Primary apply.
-	Significant bool
 	// Primary is the variant's standing on the primary metric.
 	Primary Standing
 }

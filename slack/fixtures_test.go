@@ -73,7 +73,6 @@ func keepRunningTest() health.Result {
 			ConversionLift:        some(0.0519),
 			RevenuePerVisitorLift: some(0.056),
 			AverageOrderValueLift: some(0.0038),
-			ProbBeatControl:       some(0.70),
 			Primary:               standing(some(0.056), some(0.7412), health.Undecided),
 		}},
 		SampleRatio: health.SampleRatio{
@@ -122,8 +121,6 @@ func winnerTest() health.Result {
 			ConversionLift:        some(0.1164),
 			RevenuePerVisitorLift: some(0.0841),
 			AverageOrderValueLift: some(-0.0289),
-			ProbBeatControl:       some(0.9994),
-			Significant:           true,
 			Primary: health.Standing{
 				Lift: some(0.0841), ProbBeatControl: some(0.9913), Computed: true,
 				Outcome: health.Winning,
@@ -178,14 +175,12 @@ func loserTest() health.Result {
 			{
 				Variant: video, ConversionLift: some(-0.277),
 				RevenuePerVisitorLift: some(-0.2708), AverageOrderValueLift: some(0.0071),
-				ProbBeatControl: some(0),
-				Primary:         standing(some(-0.277), some(0), health.Losing),
+				Primary: standing(some(-0.277), some(0), health.Losing),
 			},
 			{
 				Variant: short, ConversionLift: some(0.0541),
 				RevenuePerVisitorLift: some(0.0558), AverageOrderValueLift: some(0.0016),
-				ProbBeatControl: some(0.816),
-				Primary:         standing(some(0.0541), some(0.816), health.Undecided),
+				Primary: standing(some(0.0541), some(0.816), health.Undecided),
 			},
 		},
 		SampleRatio: health.SampleRatio{
@@ -233,8 +228,7 @@ func srmTest() health.Result {
 		Comparisons: []health.Comparison{{
 			Variant: variant, ConversionLift: some(0.0486),
 			RevenuePerVisitorLift: some(0.0379), AverageOrderValueLift: some(-0.0184),
-			ProbBeatControl: some(0.7104),
-			Primary:         standing(some(0.0486), some(0.7104), health.Undecided),
+			Primary: standing(some(0.0486), some(0.7104), health.Undecided),
 		}},
 		SampleRatio: health.SampleRatio{
 			Checked: true, ChiSquare: 168.4, DF: 1, PValue: 1.2e-38, Mismatch: true,
@@ -355,7 +349,6 @@ func hostileNamesTest() health.Result {
 		Comparisons: []health.Comparison{{
 			Variant: variant, ConversionLift: some(0.2075),
 			RevenuePerVisitorLift: some(-0.1751), AverageOrderValueLift: some(-0.3169),
-			ProbBeatControl: some(0.9712), Significant: true,
 			Primary: standing(some(-0.1751), some(0.029), health.Losing),
 		}},
 		SampleRatio: health.SampleRatio{

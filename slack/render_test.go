@@ -314,7 +314,7 @@ func manyArms(n int, name string) health.Result {
 		r.Orders += a.Orders
 		if !a.IsControl {
 			r.Comparisons = append(r.Comparisons, health.Comparison{
-				Variant: a, ConversionLift: some(0.01), ProbBeatControl: some(0.5),
+				Variant: a, ConversionLift: some(0.01),
 				Primary: standing(some(-0.3), some(0.01), health.Losing),
 			})
 		}
