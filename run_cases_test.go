@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ighealth/intelligems-health-action/intelligems/intelligemstest"
+	"github.com/ighealth/intelligems-health-action/slack/slacktest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -77,17 +78,17 @@ func TestRunCases(t *testing.T) {
 	t.Parallel()
 
 	cases := []struct {
-		name      string
-		apiOpts   []intelligemstest.Option
-		key       string
-		with      map[string]string
-		hookReply func(n int) (int, string)
-		failed    bool
-		posts     int
-		outputs   map[string]string
-		log       []string
-		summary   []string
-		noCalls   bool // no request reaches the API
+		name       string
+		apiOpts    []intelligemstest.Option
+		key        string
+		with       map[string]string
+		hookScript []slacktest.Answer
+		failed     bool
+		posts      int
+		outputs    map[string]string
+		log        []string
+		summary    []string
+		noCalls    bool // no request reaches the API
 	}{
 		{
 			name:  "all good, one message each",
@@ -121,17 +122,12 @@ func TestRunCases(t *testing.T) {
 			summary: []string{"could not be listed", "check that intelligems-api-key holds a valid External API key"},
 		},
 		{
-			name: "a refused post hides no other",
-			hookReply: func(n int) (int, string) {
-				if n == 2 {
-					return http.StatusNotFound, "no_service"
-				}
-				return http.StatusOK, "ok"
-			},
-			failed:  true,
-			posts:   3,
-			outputs: map[string]string{"checked-count": "3"},
-			log:     []string{"no_service", "Posted 2 of 3 Slack messages"},
+			name:       "a refused post hides no other",
+			hookScript: []slacktest.Answer{{}, {Status: http.StatusNotFound, Body: "no_service"}},
+			failed:     true,
+			posts:      3,
+			outputs:    map[string]string{"checked-count": "3"},
+			log:        []string{"no_service", "Posted 2 of 3 Slack messages"},
 		},
 		{
 			name:    "notify only about tests that need attention",
@@ -187,19 +183,15 @@ func TestRunCases(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 
-			api := intelligemstest.NewServer(testKey, intelligemstest.SampleDataset(fixtureNow), tc.apiOpts...)
-			t.Cleanup(api.Close)
-			hook := newWebhook(t)
-			if tc.hookReply != nil {
-				hook.answer = tc.hookReply
-			}
+			api := newSampleAPI(t, tc.apiOpts...)
+			hook := newHook(t, tc.hookScript...)
 			key := testKey
 			if tc.key != "" {
 				key = tc.key
 			}
 			with := map[string]string{
 				"INPUT_INTELLIGEMS-API-KEY": key,
-				"INPUT_SLACK-WEBHOOK-URL":   hook.URL + "/services/T000/B000/secretpathXYZ",
+				"INPUT_SLACK-WEBHOOK-URL":   hook.URL(),
 				"INPUT_API-URL":             api.URL(),
 			}
 			for k, v := range tc.with {
@@ -210,7 +202,7 @@ func TestRunCases(t *testing.T) {
 			stdout, err := runProgram(t, e, fixtureNow)
 
 			assert.Equal(t, tc.failed, err != nil, "step fails: %v; log:\n%s", err, stdout)
-			assert.Len(t, hook.received(), tc.posts, "posts received")
+			assert.Len(t, hook.Posts(), tc.posts, "posts received")
 			outs := parseOutputs(t, e.output)
 			for k, v := range tc.outputs {
 				assert.Equal(t, v, outs[k], "output %s", k)

@@ -5,13 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,44 +15,27 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ighealth/intelligems-health-action/intelligems/intelligemstest"
+	"github.com/ighealth/intelligems-health-action/slack/slacktest"
 )
 
 // fixtureNow is the instant the sample data describes.
 var fixtureNow = time.Date(2026, 3, 16, 13, 0, 0, 0, time.UTC)
 
-// webhook is a local Slack incoming webhook that records what it is sent.
-type webhook struct {
-	*httptest.Server
-	mu     sync.Mutex
-	posts  []map[string]any
-	answer func(n int) (int, string) // status and body for the n-th post, from 1
-}
-
-func newWebhook(t *testing.T) *webhook {
+// newHook starts a fake Slack incoming webhook with no rate limit, whose
+// first posts get the scripted answers and the rest 200 ok.
+func newHook(t *testing.T, answers ...slacktest.Answer) *slacktest.Webhook {
 	t.Helper()
-	w := &webhook{answer: func(int) (int, string) { return http.StatusOK, "ok" }}
-	w.Server = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		var payload map[string]any
-		if json.Unmarshal(b, &payload) != nil || r.Method != http.MethodPost {
-			http.Error(rw, "invalid_payload", http.StatusBadRequest)
-			return
-		}
-		w.mu.Lock()
-		w.posts = append(w.posts, payload)
-		status, body := w.answer(len(w.posts))
-		w.mu.Unlock()
-		rw.WriteHeader(status)
-		fmt.Fprint(rw, body)
-	}))
-	t.Cleanup(w.Close)
-	return w
+	h := slacktest.NewWebhook(slacktest.WithRateLimit(0, 0), slacktest.WithScript(answers...))
+	t.Cleanup(h.Close)
+	return h
 }
 
-func (w *webhook) received() []map[string]any {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]map[string]any(nil), w.posts...)
+// newSampleAPI starts the fake Intelligems API on the bundled sample store.
+func newSampleAPI(t *testing.T, opts ...intelligemstest.Option) *intelligemstest.Server {
+	t.Helper()
+	api := intelligemstest.NewServer(testKey, intelligemstest.SampleDataset(fixtureNow), opts...)
+	t.Cleanup(api.Close)
+	return api
 }
 
 // runnerEnv is the environment the Actions runner gives a container
@@ -142,18 +121,17 @@ func TestRunLikeTheRunner(t *testing.T) {
 	data := intelligemstest.GeneratedDataset(fixtureNow, running)
 	api := intelligemstest.NewServer(testKey, data)
 	t.Cleanup(api.Close)
-	hook := newWebhook(t)
-	hookURL := hook.URL + "/services/T000/B000/secretpathXYZ"
+	hook := newHook(t)
 	e := newRunnerEnv(t, map[string]string{
 		"INPUT_INTELLIGEMS-API-KEY": testKey,
-		"INPUT_SLACK-WEBHOOK-URL":   hookURL,
+		"INPUT_SLACK-WEBHOOK-URL":   hook.URL(),
 		"INPUT_API-URL":             api.URL(),
 	})
 
 	stdout, err := runProgram(t, e, fixtureNow)
 
 	require.NoError(t, err, "exit 0; log:\n%s", stdout)
-	posts := hook.received()
+	posts := hook.Delivered()
 	assert.Len(t, posts, running, "one message per running experiment")
 
 	outs := parseOutputs(t, e.output)
@@ -177,7 +155,7 @@ func TestRunLikeTheRunner(t *testing.T) {
 	require.Len(t, names, running+2, "the data also holds a personalization and a paused test")
 	named := 0
 	for _, p := range posts {
-		text, _ := p["text"].(string)
+		text, _ := p.JSON["text"].(string)
 		for name, running := range names {
 			if running && strings.Contains(text, name) {
 				named++
@@ -194,15 +172,16 @@ func TestRunLikeTheRunner(t *testing.T) {
 	}
 
 	assert.Contains(t, stdout, "::add-mask::"+testKey+"\n", "the key is masked")
-	assert.Contains(t, stdout, "::add-mask::"+hookURL+"\n", "the webhook is masked")
+	assert.Contains(t, stdout, "::add-mask::"+hook.URL()+"\n", "the webhook is masked")
 	assert.Contains(t, stdout, fmt.Sprintf("[%d/%d]", running, running), "progress per test")
 	assertNoSecrets(t, stdout, string(summaryMD))
 	b, _ := os.ReadFile(e.output)
 	assertNoSecrets(t, string(b))
 }
 
-// assertNoSecrets checks that neither secret appears in any text, except
-// in the log's add-mask commands that hide them.
+// assertNoSecrets checks that neither the API key nor the webhook's secret
+// path appears in any text, except in the log's add-mask commands that hide
+// them.
 func assertNoSecrets(t *testing.T, texts ...string) {
 	t.Helper()
 	for _, text := range texts {
@@ -211,7 +190,7 @@ func assertNoSecrets(t *testing.T, texts ...string) {
 				continue
 			}
 			assert.NotContains(t, line, testKey, "the API key leaked")
-			assert.NotContains(t, line, "secretpathXYZ", "the webhook path leaked")
+			assert.NotContains(t, line, slacktest.HookPath, "the webhook path leaked")
 		}
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ighealth/intelligems-health-action/intelligems/intelligemstest"
-	"github.com/ighealth/intelligems-health-action/slack/slacktest"
 )
 
 const testBotToken = "xoxb-1111-2222-secretbottoken"
@@ -60,10 +59,8 @@ func (s *slackAPI) received() []url.Values {
 func TestDigestThroughWebhook(t *testing.T) {
 	t.Parallel()
 
-	api := intelligemstest.NewServer(testKey, intelligemstest.SampleDataset(fixtureNow))
-	t.Cleanup(api.Close)
-	hook := slacktest.NewWebhook()
-	t.Cleanup(hook.Close)
+	api := newSampleAPI(t)
+	hook := newHook(t)
 	e := newRunnerEnv(t, map[string]string{
 		"INPUT_INTELLIGEMS-API-KEY": testKey,
 		"INPUT_SLACK-WEBHOOK-URL":   hook.URL(),
@@ -95,10 +92,8 @@ func TestDigestThroughWebhook(t *testing.T) {
 func TestMentionOnlyWhereNeeded(t *testing.T) {
 	t.Parallel()
 
-	api := intelligemstest.NewServer(testKey, intelligemstest.SampleDataset(fixtureNow))
-	t.Cleanup(api.Close)
-	hook := slacktest.NewWebhook()
-	t.Cleanup(hook.Close)
+	api := newSampleAPI(t)
+	hook := newHook(t)
 	e := newRunnerEnv(t, map[string]string{
 		"INPUT_INTELLIGEMS-API-KEY": testKey,
 		"INPUT_SLACK-WEBHOOK-URL":   hook.URL(),
@@ -121,8 +116,7 @@ func TestMentionOnlyWhereNeeded(t *testing.T) {
 func TestBotTokenThread(t *testing.T) {
 	t.Parallel()
 
-	api := intelligemstest.NewServer(testKey, intelligemstest.SampleDataset(fixtureNow))
-	t.Cleanup(api.Close)
+	api := newSampleAPI(t)
 	slackSrv := newSlackAPI(t)
 	e := newRunnerEnv(t, map[string]string{
 		"INPUT_INTELLIGEMS-API-KEY": testKey,
@@ -160,8 +154,7 @@ func TestBotTokenThread(t *testing.T) {
 func TestBotDryRunShowsTheThread(t *testing.T) {
 	t.Parallel()
 
-	api := intelligemstest.NewServer(testKey, intelligemstest.SampleDataset(fixtureNow))
-	t.Cleanup(api.Close)
+	api := newSampleAPI(t)
 	e := newRunnerEnv(t, map[string]string{
 		"INPUT_INTELLIGEMS-API-KEY": testKey,
 		"INPUT_SLACK-BOT-TOKEN":     testBotToken,
@@ -184,8 +177,7 @@ func TestDigestForATwentyFiveTestStore(t *testing.T) {
 	data := intelligemstest.GeneratedDataset(fixtureNow, 25)
 	api := intelligemstest.NewServer(testKey, data)
 	t.Cleanup(api.Close)
-	hook := slacktest.NewWebhook()
-	t.Cleanup(hook.Close)
+	hook := newHook(t)
 	e := newRunnerEnv(t, map[string]string{
 		"INPUT_INTELLIGEMS-API-KEY": testKey,
 		"INPUT_SLACK-WEBHOOK-URL":   hook.URL(),
