@@ -10,7 +10,14 @@ import (
 
 // logResult writes one line for a test, its detail in a folded group, and
 // an annotation when it needs attention.
+//
+// The lines of one test stay together: the fetch workers' pauses and the
+// Slack sender's errors are logged from other goroutines while tests are
+// still being logged, so every log call that can happen then takes logMu.
 func (c *checker) logResult(i, n int, r health.Result) {
+	c.logMu.Lock()
+	defer c.logMu.Unlock()
+
 	name := oneLine(r.Test.Name)
 	line := fmt.Sprintf("[%d/%d] %s %s: %s", i, n, r.Verdict.Emoji(), name, r.Verdict)
 	if s := issueText(r); s != "" {
@@ -63,6 +70,8 @@ func detailLines(r health.Result, loc *time.Location) []string {
 
 // logAPIWait reports a pause of the Intelligems client, with its reason.
 func (c *checker) logAPIWait(w intelligems.Wait) {
+	c.logMu.Lock()
+	defer c.logMu.Unlock()
 	if w.Duration < 50*time.Millisecond {
 		return // not a pause anyone would notice
 	}
@@ -72,6 +81,8 @@ func (c *checker) logAPIWait(w intelligems.Wait) {
 
 // logSlackWait reports a pause before a Slack post is retried.
 func (c *checker) logSlackWait(reason string, d time.Duration) {
+	c.logMu.Lock()
+	defer c.logMu.Unlock()
 	c.action.Infof("%s", oneLine(fmt.Sprintf("Slack: %s; waiting %s",
 		reason, d.Round(100*time.Millisecond))))
 }
@@ -108,4 +119,11 @@ func (c *checker) logStats() {
 		"%s of pauses (added up over the parallel requests)",
 		s.Requests, plural(s.Requests, "request", "requests"), s.Retries, plural(s.Retries, "retry", "retries"),
 		s.RateLimited, plural(s.RateLimited, "answer", "answers"), s.Paused.Round(100*time.Millisecond))
+}
+
+// logError writes an error line from the Slack sender, under logMu.
+func (c *checker) logError(err error) {
+	c.logMu.Lock()
+	defer c.logMu.Unlock()
+	c.action.Errorf("%s", oneLine(err.Error()))
 }

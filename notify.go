@@ -109,7 +109,7 @@ func (c *checker) postStream(ctx context.Context, feed <-chan post) []error {
 		}
 		if err != nil {
 			err = fmt.Errorf("post %s to Slack: %w", m.about(n), deadlineText(ctx, err, c.cfg.Timeout))
-			c.action.Errorf("%s", oneLine(err.Error()))
+			c.logError(err)
 			c.problems = append(c.problems, err.Error())
 			failures = append(failures, err)
 			continue
@@ -158,7 +158,7 @@ func (c *checker) postThread(ctx context.Context, selected []health.Result) []er
 	if err != nil {
 		err = fmt.Errorf("post to Slack channel %s: %w", c.cfg.SlackChannel,
 			deadlineText(ctx, err, c.cfg.Timeout))
-		c.action.Errorf("%s", oneLine(err.Error()))
+		c.logError(err)
 		c.problems = append(c.problems, err.Error())
 		return []error{err}
 	}

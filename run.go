@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sethvargo/go-githubactions"
@@ -120,7 +121,8 @@ type checker struct {
 	mention   string    // the mention input in Slack's syntax
 	runURL    string    // the workflow run, when running in Actions
 	problems  []string  // what went wrong outside the tests: listing, delivery
-	messageTS string    // the parent message a bot posted, if any
+	logMu     sync.Mutex
+	messageTS string // the parent message a bot posted, if any
 }
 
 // newChecker builds the API client and the Slack sender from the inputs.
